@@ -1,0 +1,215 @@
+import { randomBytes } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { AppError, type ErrorObject } from '../../../shared/errors'
+import { CONTENT_SECURITY_POLICY } from '../../../shared/csp'
+import type { LatchkeyCore } from '../../core'
+import { hasToken, isOwnHost, isOwnOriginOrNone } from './request-guard'
+import { readStaticFile } from './static-files'
+
+const RPC_PREFIX = '/api/rpc/'
+const MAX_BODY_BYTES = 4 * 1024 * 1024
+const SSE_HEARTBEAT_MS = 15_000
+
+export interface BrowserServerOptions {
+  core: LatchkeyCore
+  rendererDir: string
+  /** 0 picks a free port. */
+  port: number
+  /** Injected so tests can pin it; the product uses 256 random bits. */
+  token?: string
+}
+
+export interface RunningBrowserServer {
+  url: string
+  port: number
+  token: string
+  close(): Promise<void>
+}
+
+export function generateToken(): string {
+  return randomBytes(32).toString('base64url')
+}
+
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+}
+
+function sendError(response: ServerResponse, error: ErrorObject): void {
+  response.writeHead(error.statusCode, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+  })
+  response.end(JSON.stringify(error))
+}
+
+function sendJson(response: ServerResponse, value: unknown): void {
+  response.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+  })
+  response.end(JSON.stringify(value))
+}
+
+const forbidden = (message: string) => new AppError('FORBIDDEN', { message }).toObject()
+
+async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length
+    if (size > MAX_BODY_BYTES) throw new AppError('VALIDATION', { message: 'The request body is too large.' })
+    chunks.push(chunk as Buffer)
+  }
+  const text = Buffer.concat(chunks).toString('utf8')
+  if (text.trim() === '') return {}
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new AppError('VALIDATION', { message: 'The request body is not valid JSON.' })
+  }
+}
+
+/**
+ * Browser mode: the renderer build and the same router the desktop app uses, over loopback HTTP.
+ * It listens on 127.0.0.1 only, so nothing off this machine can reach it.
+ */
+export async function startBrowserServer(options: BrowserServerOptions): Promise<RunningBrowserServer> {
+  const token = options.token ?? generateToken()
+  const { core } = options
+  let port = options.port
+  const openStreams = new Set<ServerResponse>()
+
+  async function handleRpc(request: IncomingMessage, response: ServerResponse, name: string): Promise<void> {
+    if (request.method !== 'POST') {
+      response.writeHead(405, { Allow: 'POST', ...SECURITY_HEADERS }).end()
+      return
+    }
+    const contentType = request.headers['content-type'] ?? ''
+    // A form post from a foreign page cannot set application/json without a CORS preflight we never grant.
+    if (!contentType.toLowerCase().startsWith('application/json')) {
+      sendError(
+        response,
+        new AppError('VALIDATION', { message: 'Send the request as application/json.' }).toObject(),
+      )
+      return
+    }
+    let input: unknown
+    try {
+      input = await readJsonBody(request)
+    } catch (error) {
+      sendError(response, (error as AppError).toObject())
+      return
+    }
+    const result = await core.router.dispatch(name, input, { origin: 'browser' })
+    if (result.ok) sendJson(response, result.value)
+    else sendError(response, result.error)
+  }
+
+  function handleEvents(request: IncomingMessage, response: ServerResponse): void {
+    response.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+    })
+    response.write(': connected\n\n')
+    const send = (name: string, payload: unknown) =>
+      response.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`)
+    const unsubscribe = core.events.subscribe(send)
+    send('app.ready', { host: 'browser' })
+    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), SSE_HEARTBEAT_MS)
+    heartbeat.unref()
+    openStreams.add(response)
+    request.on('close', () => {
+      clearInterval(heartbeat)
+      unsubscribe()
+      openStreams.delete(response)
+    })
+  }
+
+  async function handleStatic(
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+  ): Promise<void> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { Allow: 'GET, HEAD', ...SECURITY_HEADERS }).end()
+      return
+    }
+    const file = await readStaticFile(options.rendererDir, path)
+    if (!file) {
+      response
+        .writeHead(404, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' })
+        .end('Not found')
+      return
+    }
+    response.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': file.contentType,
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'Cache-Control': path === '/' || path.endsWith('.html') ? 'no-store' : 'no-cache',
+    })
+    response.end(request.method === 'HEAD' ? undefined : file.body)
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!isOwnHost(request, port))
+      return sendError(response, forbidden('This server only answers requests addressed to it.'))
+    if (!isOwnOriginOrNone(request, port))
+      return sendError(response, forbidden('Requests from other origins are refused.'))
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname
+    if (!path.startsWith('/api/')) return handleStatic(request, response, path)
+    if (!hasToken(request, token)) {
+      return sendError(
+        response,
+        new AppError('AUTHENTICATION', { message: 'A valid session token is required.' }).toObject(),
+      )
+    }
+    if (path === '/api/events' && request.method === 'GET') return handleEvents(request, response)
+    if (path.startsWith(RPC_PREFIX))
+      return handleRpc(request, response, decodeURIComponent(path.slice(RPC_PREFIX.length)))
+    sendError(
+      response,
+      new AppError('ENTITY_NOT_FOUND', {
+        entityType: 'route',
+        entityId: path,
+        message: 'No such route.',
+      }).toObject(),
+    )
+  }
+
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch(() => {
+      if (!response.headersSent)
+        sendError(response, new AppError('INTERNAL', { message: 'The request failed.' }).toObject())
+      else response.end()
+    })
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  port = (server.address() as AddressInfo).port
+
+  return {
+    url: `http://127.0.0.1:${port}/#token=${token}`,
+    port,
+    token,
+    async close() {
+      for (const stream of openStreams) stream.end()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeAllConnections()
+    },
+  }
+}

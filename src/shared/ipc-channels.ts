@@ -1,0 +1,5 @@
+import type { ProcedureName } from './contract'
+
+/** Channel names are derived from procedure names, never written out a second time. */
+export const procedureChannel = (name: ProcedureName): string => `latchkey:${name}`
+export const EVENT_CHANNEL = 'latchkey:event'

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+
+export interface BrowserModeProcess {
+  url: string
+  origin: string
+  token: string
+  dataDir: string
+  stdoutLines: string[]
+  stop(): Promise<void>
+}
+
+const repoRoot = join(__dirname, '..', '..')
+
+/** Starts `npm run start:web` the way a user would, on a fresh data dir, and reads the URL line. */
+export async function startBrowserMode(
+  options: { dataDir?: string; extraArgs?: string[] } = {},
+): Promise<BrowserModeProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'latchkey-e2e-'))
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      join(repoRoot, 'scripts', 'start-web.mjs'),
+      '--data-dir',
+      dataDir,
+      '--port',
+      '0',
+      '--no-open',
+      ...(options.extraArgs ?? []),
+    ],
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let stderr = ''
+  child.stderr?.on('data', (chunk) => (stderr += chunk.toString()))
+  const stdoutLines: string[] = []
+  const lines = createInterface({ input: child.stdout! })
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`browser mode did not start:\n${stderr}`)), 90_000)
+    lines.on('line', (line) => {
+      stdoutLines.push(line)
+      const match = /^Latchkey running at (http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)$/.exec(line)
+      if (match?.[1]) {
+        clearTimeout(timer)
+        resolve(match[1])
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`browser mode exited with ${code}:\n${stderr}`))
+    })
+  })
+  const parsed = new URL(url)
+  return {
+    url,
+    origin: parsed.origin,
+    token: parsed.hash.replace('#token=', ''),
+    dataDir,
+    stdoutLines,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGTERM')
+        await exited
+      }
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
