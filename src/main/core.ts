@@ -1,6 +1,8 @@
 import { createEventBus, type EventBus } from './api/event-bus'
+import { pendingHandlers } from './api/pending-handlers'
 import { createRouter, type Handlers, type Router } from './api/router'
 import { appHandlers, type AppIdentity } from './app/app-handlers'
+import type { Clock } from './platform/clock'
 import type { Logger } from './platform/logger'
 
 export interface CoreDependencies {
@@ -9,6 +11,7 @@ export interface CoreDependencies {
   logger: Logger
   /** The desktop host's better-sqlite3 build for Electron's ABI; plain Node uses node_modules' own. */
   sqliteNativeBinding?: string
+  clock?: Clock
 }
 
 export interface LatchkeyCore {
@@ -24,6 +27,7 @@ export interface LatchkeyCore {
 export function createCore(dependencies: CoreDependencies): LatchkeyCore {
   const events = createEventBus()
   const handlers: Handlers = {
+    ...pendingHandlers,
     ...appHandlers(dependencies.identity),
   }
   const router = createRouter(handlers, {

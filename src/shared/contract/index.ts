@@ -1,4 +1,10 @@
 import { appEvents, appProcedures } from './app'
+import { auditProcedures } from './audit'
+import { connectionsEvents, connectionsProcedures } from './connections'
+import { flowsProcedures } from './flows'
+import { policiesProcedures } from './policies'
+import { settingsProcedures } from './settings'
+import { vaultEvents, vaultProcedures } from './vault'
 import type { EventMap, ProcedureMap } from './define'
 
 /**
@@ -8,10 +14,18 @@ import type { EventMap, ProcedureMap } from './define'
  */
 export const procedures = {
   ...appProcedures,
+  ...vaultProcedures,
+  ...settingsProcedures,
+  ...auditProcedures,
+  ...connectionsProcedures,
+  ...flowsProcedures,
+  ...policiesProcedures,
 } satisfies ProcedureMap
 
 export const events = {
   ...appEvents,
+  ...vaultEvents,
+  ...connectionsEvents,
 } satisfies EventMap
 
 export type Procedures = typeof procedures
@@ -23,4 +37,10 @@ export const procedureNames = Object.keys(procedures) as ProcedureName[]
 export const eventNames = Object.keys(events) as EventName[]
 
 export * from './define'
-export type { AppInfo, HostKind } from './app'
+export type * from './app'
+export type * from './audit'
+export type * from './connections'
+export type * from './flows'
+export type * from './policies'
+export type * from './settings'
+export type * from './vault'

@@ -1,0 +1,32 @@
+import type Database from 'better-sqlite3'
+import type { AuditAction } from '../../shared/contract'
+
+/** What a secret is for. Each purpose encrypts under its own HKDF subkey of the vault key. */
+export type SecretPurpose = 'connection-value' | 'remote-api-key'
+
+export interface AuditRecord {
+  action: AuditAction
+  origin: string
+  entityType?: string | null
+  entityId?: string | null
+  /** Ids, names, counts and reasons only: never a secret. */
+  details?: Record<string, string | number | boolean | null>
+}
+
+/**
+ * The seam between the vault and the domains stored in it (connections, policies, sync). A domain
+ * gets a session only while the vault is unlocked; `lock()` invalidates it, after which every call
+ * throws VAULT_LOCKED.
+ */
+export interface VaultSession {
+  readonly db: Database.Database
+  readonly keyVersion: number
+  /** AES-256-GCM under the purpose's subkey; the row id and key version are bound as associated data. */
+  seal(purpose: SecretPurpose, rowId: string, plaintext: string): Buffer
+  /** Throws INTEGRITY (naming only the row) when the envelope was altered or belongs to another row. */
+  open(purpose: SecretPurpose, rowId: string, envelope: Buffer): string
+  /** Appends to the hash-chained audit log; call inside the same transaction as the change. */
+  audit(record: AuditRecord): void
+  /** Runs `work` in one IMMEDIATE transaction: the row, its audit entry and its outbox entry commit together. */
+  transaction<T>(work: () => T): T
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod'
+import { event, procedure } from './define'
+
+export type VaultState = 'uninitialized' | 'locked' | 'unlocked'
+
+export interface KeychainStatus {
+  /** Whether this host has a usable OS keychain at all (Electron safeStorage, Secret Service…). */
+  available: boolean
+  /** Whether the vault key is currently wrapped by it, so "unlock with keychain" can work. */
+  enrolled: boolean
+  /** Why it is unavailable, in words for a person ("No Secret Service is running"). */
+  reason: string | null
+}
+
+export interface VaultStatus {
+  state: VaultState
+  keychain: KeychainStatus
+  /** The vault file, so the user can find and back it up. */
+  path: string
+}
+
+export type LockReason = 'manual' | 'idle' | 'suspend' | 'shutdown'
+
+/** Limits a person can understand; strength is judged in main (vault/password-policy.ts). */
+export const PASSWORD_MAX_LENGTH = 1024
+const password = z
+  .string()
+  .min(1, 'Enter your master password.')
+  .max(PASSWORD_MAX_LENGTH, `A master password can be at most ${PASSWORD_MAX_LENGTH} characters.`)
+
+export const vaultProcedures = {
+  'vault.status': procedure(z.object({}).strict()).returns<VaultStatus>(),
+  'vault.create': procedure(
+    z.object({ password, useKeychain: z.boolean().default(false) }).strict(),
+  ).returns<VaultStatus>(),
+  'vault.unlock': procedure(
+    z.union([z.object({ password }).strict(), z.object({ method: z.literal('keychain') }).strict()]),
+  ).returns<VaultStatus>(),
+  'vault.lock': procedure(z.object({}).strict()).returns<VaultStatus>(),
+  'vault.changePassword': procedure(
+    z.object({ currentPassword: password, newPassword: password }).strict(),
+  ).returns<VaultStatus>(),
+  /** The renderer reports user activity (throttled) so idle auto-lock measures the person, not timers. */
+  'vault.touch': procedure(z.object({}).strict()).returns<null>(),
+}
+
+export const vaultEvents = {
+  'vault.stateChanged': event<{ state: VaultState; reason: LockReason | 'unlock' | 'create' }>(),
+}
