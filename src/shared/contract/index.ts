@@ -1,5 +1,6 @@
 import { appEvents, appProcedures } from './app'
 import { auditProcedures } from './audit'
+import { clipboardProcedures } from './clipboard'
 import { connectionsEvents, connectionsProcedures } from './connections'
 import { flowsProcedures } from './flows'
 import { policiesProcedures } from './policies'
@@ -20,6 +21,7 @@ export const procedures = {
   ...connectionsProcedures,
   ...flowsProcedures,
   ...policiesProcedures,
+  ...clipboardProcedures,
 } satisfies ProcedureMap
 
 export const events = {
@@ -39,6 +41,7 @@ export const eventNames = Object.keys(events) as EventName[]
 export * from './define'
 export type * from './app'
 export type * from './audit'
+export type * from './clipboard'
 export type * from './connections'
 export type * from './flows'
 export type * from './policies'
