@@ -1,9 +1,17 @@
+import { randomBytes } from 'node:crypto'
 import { createEventBus, type EventBus } from './api/event-bus'
 import { pendingHandlers } from './api/pending-handlers'
 import { createRouter, type Handlers, type Router } from './api/router'
 import { appHandlers, type AppIdentity } from './app/app-handlers'
-import type { Clock } from './platform/clock'
+import { auditHandlers } from './audit/audit-handlers'
+import { systemClock, type Clock } from './platform/clock'
+import { createKeyringKeeper } from './platform/keyring-keeper'
 import type { Logger } from './platform/logger'
+import type { RandomBytes } from './vault/envelope'
+import type { SecretKeeper } from './vault/secret-keeper'
+import { watchForSuspend } from './vault/suspend-detector'
+import { vaultHandlers } from './vault/vault-handlers'
+import { createVaultManager, type VaultKdfPolicy, type VaultManager } from './vault/vault-manager'
 
 export interface CoreDependencies {
   identity: AppIdentity
@@ -12,11 +20,24 @@ export interface CoreDependencies {
   /** The desktop host's better-sqlite3 build for Electron's ABI; plain Node uses node_modules' own. */
   sqliteNativeBinding?: string
   clock?: Clock
+  /** Defaults to node:crypto's CSPRNG. */
+  randomBytes?: RandomBytes
+  /** The OS keychain; the desktop passes safeStorage, other hosts default to the keyring keeper. */
+  secretKeeper?: SecretKeeper
+  /** Defaults to the product's scrypt parameters; tests pass weaker ones only for speed. */
+  vaultKdf?: VaultKdfPolicy
+  /**
+   * Hosts with real power events (desktop: powerMonitor) call `vault.hostSuspended()` and set this
+   * false; elsewhere a wall-clock-jump detector stands in for them.
+   */
+  detectSuspendByClock?: boolean
 }
 
 export interface LatchkeyCore {
   router: Router
   events: EventBus
+  /** For hosts: lock on suspend or screen lock, and for other domains' handlers via requireSession(). */
+  vault: VaultManager
   close(): Promise<void>
 }
 
@@ -26,9 +47,25 @@ export interface LatchkeyCore {
  */
 export function createCore(dependencies: CoreDependencies): LatchkeyCore {
   const events = createEventBus()
+  const clock = dependencies.clock ?? systemClock
+  const vault = createVaultManager({
+    dataDir: dependencies.dataDir,
+    clock,
+    random: dependencies.randomBytes ?? randomBytes,
+    keeper: dependencies.secretKeeper ?? createKeyringKeeper(),
+    kdf: dependencies.vaultKdf,
+    nativeBinding: dependencies.sqliteNativeBinding,
+    onStateChanged: (state, reason) => events.emit('vault.stateChanged', { state, reason }),
+  })
+  const stopSuspendDetector =
+    dependencies.detectSuspendByClock === false
+      ? () => {}
+      : watchForSuspend(clock, () => vault.hostSuspended('suspend'))
   const handlers: Handlers = {
     ...pendingHandlers,
     ...appHandlers(dependencies.identity),
+    ...vaultHandlers(vault),
+    ...auditHandlers(vault),
   }
   const router = createRouter(handlers, {
     onUnexpectedError: (procedure, error) =>
@@ -37,7 +74,11 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
   return {
     router,
     events,
-    async close() {},
+    vault,
+    async close() {
+      stopSuspendDetector()
+      vault.close()
+    },
   }
 }
 

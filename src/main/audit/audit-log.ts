@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto'
+import type Database from 'better-sqlite3'
+import type { AuditAction, AuditEntry, AuditPage, AuditVerification } from '../../shared/contract'
+import { validationError } from '../../shared/errors'
+import type { AuditRecord } from '../vault/session'
+
+/** The first entry links to this, so the chain has a fixed, checkable start. */
+export const GENESIS_HASH = '0'.repeat(64)
+
+interface AuditRow {
+  seq: number
+  at_ms: number
+  action: string
+  origin: string
+  entity_type: string | null
+  entity_id: string | null
+  details: string
+  prev_hash: string
+  hash: string
+}
+
+type Details = AuditEntry['details']
+
+/**
+ * The bytes an entry's hash covers: every field in a fixed order, as JSON (which escapes and
+ * delimits each string), with the details' keys sorted so the same entry always hashes the same.
+ */
+export function canonicalEntry(entry: Omit<AuditRow, 'hash'>): string {
+  return JSON.stringify([
+    'latchkey-audit-v1',
+    entry.seq,
+    entry.at_ms,
+    entry.action,
+    entry.origin,
+    entry.entity_type,
+    entry.entity_id,
+    entry.details,
+    entry.prev_hash,
+  ])
+}
+
+export function hashEntry(entry: Omit<AuditRow, 'hash'>): string {
+  return createHash('sha256').update(canonicalEntry(entry), 'utf8').digest('hex')
+}
+
+export function canonicalDetails(details: Details | undefined): string {
+  const sorted: Details = {}
+  for (const key of Object.keys(details ?? {}).sort()) {
+    const value = details![key]!
+    if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
+      throw new Error('Audit details hold only strings, numbers, booleans and null.')
+    }
+    sorted[key] = value
+  }
+  return JSON.stringify(sorted)
+}
+
+/**
+ * Appends one link. Runs inside the caller's transaction when there is one (so the change and its
+ * entry commit together); otherwise in its own IMMEDIATE transaction, so two writers can never
+ * read the same head and fork the chain.
+ */
+export function appendAudit(db: Database.Database, atMs: number, record: AuditRecord): AuditEntry {
+  const write = () => {
+    const head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
+      { seq: number; hash: string } | undefined
+    const unhashed = {
+      seq: (head?.seq ?? 0) + 1,
+      at_ms: atMs,
+      action: record.action,
+      origin: record.origin,
+      entity_type: record.entityType ?? null,
+      entity_id: record.entityId ?? null,
+      details: canonicalDetails(record.details),
+      prev_hash: head?.hash ?? GENESIS_HASH,
+    }
+    const row: AuditRow = { ...unhashed, hash: hashEntry(unhashed) }
+    db.prepare(
+      `INSERT INTO audit_log (seq, at_ms, action, origin, entity_type, entity_id, details, prev_hash, hash)
+       VALUES (@seq, @at_ms, @action, @origin, @entity_type, @entity_id, @details, @prev_hash, @hash)`,
+    ).run(row)
+    return toEntry(row)
+  }
+  return db.inTransaction ? write() : db.transaction(write).immediate()
+}
+
+/** Walks the whole chain oldest first; the first entry whose link or hash does not match is reported. */
+export function verifyAudit(db: Database.Database): AuditVerification {
+  let previousHash = GENESIS_HASH
+  let expectedSeq = 1
+  let checked = 0
+  const rows = db.prepare('SELECT * FROM audit_log ORDER BY seq ASC').iterate() as IterableIterator<AuditRow>
+  for (const row of rows) {
+    const { hash, ...unhashed } = row
+    if (row.seq !== expectedSeq || row.prev_hash !== previousHash || hashEntry(unhashed) !== hash) {
+      return { ok: false, checked, brokenAt: row.seq }
+    }
+    previousHash = hash
+    expectedSeq += 1
+    checked += 1
+  }
+  return { ok: true, checked }
+}
+
+interface Cursor {
+  /** Page through entries older ('before') or newer ('after') than seq. */
+  direction: 'before' | 'after'
+  seq: number
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(`${cursor.direction}:${cursor.seq}`, 'utf8').toString('base64url')
+}
+
+function decodeCursor(value: string): Cursor {
+  const match = /^(before|after):(\d{1,15})$/.exec(Buffer.from(value, 'base64url').toString('utf8'))
+  if (!match) throw validationError('That page of the audit log no longer exists; start from the first page.')
+  return { direction: match[1] as Cursor['direction'], seq: Number(match[2]) }
+}
+
+export interface AuditListInput {
+  entityId?: string
+  limit: number
+  cursor?: string
+}
+
+/** Newest first, keyset-paged on seq so a page stays stable while entries are appended. */
+export function listAudit(db: Database.Database, input: AuditListInput): AuditPage {
+  const cursor = input.cursor
+    ? decodeCursor(input.cursor)
+    : { direction: 'before' as const, seq: Number.MAX_SAFE_INTEGER }
+  const entityFilter = input.entityId === undefined ? '' : 'AND entity_id = @entityId'
+  const older = cursor.direction === 'before'
+  // One row more than asked tells whether another page exists in that direction.
+  const rows = db
+    .prepare(
+      `SELECT * FROM audit_log WHERE seq ${older ? '<' : '>'} @seq ${entityFilter}
+       ORDER BY seq ${older ? 'DESC' : 'ASC'} LIMIT @limit`,
+    )
+    .all(withEntity({ seq: cursor.seq, limit: input.limit + 1 }, input.entityId)) as AuditRow[]
+  const more = rows.length > input.limit
+  const page = rows.slice(0, input.limit)
+  if (!older) page.reverse()
+  const first = page[0]
+  const last = page[page.length - 1]
+  const hasOlder = older ? more : last !== undefined && existsBeyond(db, 'before', last.seq, input.entityId)
+  const hasNewer = older
+    ? input.cursor !== undefined &&
+      first !== undefined &&
+      existsBeyond(db, 'after', first.seq, input.entityId)
+    : more
+  return {
+    data: page.map(toEntry),
+    next: hasOlder && last ? encodeCursor({ direction: 'before', seq: last.seq }) : null,
+    previous: hasNewer && first ? encodeCursor({ direction: 'after', seq: first.seq }) : null,
+  }
+}
+
+function existsBeyond(
+  db: Database.Database,
+  direction: Cursor['direction'],
+  seq: number,
+  entityId?: string,
+): boolean {
+  const entityFilter = entityId === undefined ? '' : 'AND entity_id = @entityId'
+  const row = db
+    .prepare(
+      `SELECT 1 FROM audit_log WHERE seq ${direction === 'before' ? '<' : '>'} @seq ${entityFilter} LIMIT 1`,
+    )
+    .get(withEntity({ seq }, entityId))
+  return row !== undefined
+}
+
+function withEntity<T extends object>(params: T, entityId: string | undefined): T & { entityId?: string } {
+  return entityId === undefined ? params : { ...params, entityId }
+}
+
+function toEntry(row: AuditRow): AuditEntry {
+  return {
+    seq: row.seq,
+    at: new Date(row.at_ms).toISOString(),
+    action: row.action as AuditAction,
+    origin: row.origin,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    details: JSON.parse(row.details) as Details,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  }
+}

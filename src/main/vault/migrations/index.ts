@@ -1,0 +1,31 @@
+import type Database from 'better-sqlite3'
+import { migration001 } from './001-initial'
+
+/**
+ * Schema versions in order: migrations[i] takes a vault from user_version i to i + 1. A migration is
+ * SQL, or a function when it must move data. Never edit a shipped one; append the next.
+ */
+export type Migration = string | ((db: Database.Database) => void)
+
+export const migrations: readonly Migration[] = [migration001]
+
+export const LATEST_SCHEMA_VERSION = migrations.length
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number
+}
+
+/** Each step commits on its own with its version number, so a crash leaves a vault at a known version. */
+export function migrate(db: Database.Database, steps: readonly Migration[] = migrations): number {
+  let version = schemaVersion(db)
+  if (version > steps.length) throw new Error(`Schema version ${version} is newer than this build knows.`)
+  for (; version < steps.length; version += 1) {
+    const step = steps[version]!
+    db.transaction(() => {
+      if (typeof step === 'string') db.exec(step)
+      else step(db)
+      db.pragma(`user_version = ${version + 1}`)
+    }).immediate()
+  }
+  return version
+}

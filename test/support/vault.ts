@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createCore, type CoreDependencies, type LatchkeyCore } from '../../src/main/core'
+import type { CallContext } from '../../src/main/api/router'
+import { silentLogger } from '../../src/main/platform/logger'
+import { unavailableKeeper } from '../../src/main/vault/secret-keeper'
+import type { VaultSession } from '../../src/main/vault/session'
+import type { VaultKdfPolicy } from '../../src/main/vault/vault-manager'
+import type { Clock } from '../../src/main/platform/clock'
+
+/**
+ * Weak scrypt parameters so a test unlocks in milliseconds. Only tests use these; the product's
+ * are in kdf.ts, and test/main/vault has a test that runs them.
+ */
+export const TEST_KDF: VaultKdfPolicy = {
+  params: { N: 2 ** 10, r: 8, p: 1 },
+  minimum: { N: 2 ** 10, r: 8, p: 1 },
+}
+
+/** Passes the strength rule; tests use it so they read as "the user's password". */
+export const TEST_PASSWORD = 'correct horse battery staple'
+
+export const TEST_CONTEXT: CallContext = { origin: 'test' }
+
+export interface VaultTestCoreOptions {
+  dataDir?: string
+  clock?: Clock
+  dependencies?: Partial<CoreDependencies>
+}
+
+export interface VaultTestCore {
+  core: LatchkeyCore
+  dataDir: string
+  /** Calls a procedure through the router and returns its value, or throws the contract error object. */
+  call<T = unknown>(name: string, input?: unknown): Promise<T>
+  dispose(): Promise<void>
+}
+
+/** A real core with test KDF parameters and no keychain, on a temp data dir (or the one given). */
+export function createVaultTestCore(options: VaultTestCoreOptions = {}): VaultTestCore {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'latchkey-vault-'))
+  const core = createCore({
+    identity: { name: 'Latchkey', version: '0.0.0-test', host: 'browser' },
+    dataDir,
+    logger: silentLogger,
+    clock: options.clock,
+    vaultKdf: TEST_KDF,
+    secretKeeper: unavailableKeeper('Tests run without a keychain.'),
+    detectSuspendByClock: false,
+    ...options.dependencies,
+  })
+  return {
+    core,
+    dataDir,
+    async call<T>(name: string, input: unknown = {}) {
+      const result = await core.router.dispatch(name, input, TEST_CONTEXT)
+      if (!result.ok) throw result.error
+      return result.value as T
+    },
+    async dispose() {
+      await core.close()
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export interface UnlockedTestCore extends VaultTestCore {
+  /** The live session; it stops working once the vault locks. */
+  session: VaultSession
+}
+
+/** A real core whose vault has been created (with TEST_PASSWORD) and is unlocked. */
+export async function createUnlockedTestCore(options: VaultTestCoreOptions = {}): Promise<UnlockedTestCore> {
+  const base = createVaultTestCore(options)
+  try {
+    await base.call('vault.create', { password: TEST_PASSWORD })
+  } catch (error) {
+    await base.dispose()
+    throw error
+  }
+  return { ...base, session: base.core.vault.requireSession() }
+}
+
+/** Reopens an existing data dir and unlocks it with TEST_PASSWORD. */
+export async function openUnlockedVault(
+  dataDir: string,
+  options: Omit<VaultTestCoreOptions, 'dataDir'> = {},
+): Promise<UnlockedTestCore> {
+  const base = createVaultTestCore({ ...options, dataDir })
+  try {
+    await base.call('vault.unlock', { password: TEST_PASSWORD })
+  } catch (error) {
+    await base.dispose()
+    throw error
+  }
+  return { ...base, session: base.core.vault.requireSession() }
+}
