@@ -385,11 +385,12 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
   }
 
   async function unlock(password: string, origin: string): Promise<VaultStatus> {
+    // Taken at the call, not when the queue gets to it: a lock requested after this call wins.
+    const started = epoch
     return serialized(async () => {
       requireDatabase()
       if (unlocked) return status()
       const current = header()
-      const started = epoch
       const vaultKey = await unwrapWithPassword(password, current)
       if (!vaultKey) {
         audit({ action: 'vault.unlock_failed', origin, details: { method: 'password' } })
@@ -400,6 +401,7 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
   }
 
   async function unlockWithKeychain(origin: string): Promise<VaultStatus> {
+    const started = epoch
     return serialized(async () => {
       requireDatabase()
       if (unlocked) return status()
@@ -408,7 +410,6 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
         throw validationError(
           'Unlock with the keychain is not set up for this vault. Use your master password.',
         )
-      const started = epoch
       let vaultKey: Buffer
       try {
         vaultKey = await unwrapWithKeychain(current.wrappedKeyKeychain, current.keyVersion)
