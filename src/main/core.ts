@@ -4,6 +4,9 @@ import { pendingHandlers } from './api/pending-handlers'
 import { createRouter, type Handlers, type Router } from './api/router'
 import { appHandlers, type AppIdentity } from './app/app-handlers'
 import { auditHandlers } from './audit/audit-handlers'
+import { connectionHandlers } from './connections/handlers'
+import { createConnectionsService } from './connections/service'
+import { createPoliciesService, policyHandlers } from './policies/policies'
 import { systemClock, type Clock } from './platform/clock'
 import { createKeyringKeeper } from './platform/keyring-keeper'
 import type { Logger } from './platform/logger'
@@ -61,11 +64,19 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     dependencies.detectSuspendByClock === false
       ? () => {}
       : watchForSuspend(clock, () => vault.hostSuspended('suspend'))
+  const session = () => vault.requireSession()
+  const connections = createConnectionsService({
+    session,
+    clock,
+    random: dependencies.randomBytes ?? randomBytes,
+  })
   const handlers: Handlers = {
     ...pendingHandlers,
     ...appHandlers(dependencies.identity),
     ...vaultHandlers(vault),
     ...auditHandlers(vault),
+    ...connectionHandlers(connections, events),
+    ...policyHandlers(createPoliciesService({ session, clock, connections })),
   }
   const router = createRouter(handlers, {
     onUnexpectedError: (procedure, error) =>

@@ -82,7 +82,18 @@ export const connectionValueSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('CUSTOM_AUTH'),
-      props: z.record(z.string().min(1, 'A property needs a name.').max(200), z.unknown()),
+      // zod reports a bad record key only as "Invalid key in record", so names are checked here.
+      props: jsonObject.superRefine((props, context) => {
+        for (const name of Object.keys(props)) {
+          if (name.trim().length === 0 || name.length > 200) {
+            context.addIssue({
+              code: 'custom',
+              message: 'Every property needs a name of 1 to 200 characters.',
+            })
+            return
+          }
+        }
+      }),
     })
     .strict(),
   z.object({ type: z.literal('OIDC'), props: jsonObject }).strict(),

@@ -1,0 +1,231 @@
+import type { ConnectionScope, ConnectionStatus, ListSort } from '../../shared/contract'
+import type { CursorDirection, CursorPosition } from './cursor'
+
+/** The filters of connections.list and connections.slice after validation, with the sort made explicit. */
+export interface ListFilter {
+  pieceName?: string | undefined
+  displayName?: string | undefined
+  status?: ConnectionStatus[] | undefined
+  scope?: ConnectionScope | undefined
+  projectId?: string | undefined
+  /** null: local-only connections; undefined: any. */
+  remoteId?: string | null | undefined
+  sort: ListSort
+}
+
+/**
+ * How the displayName filter is answered. FTS5 trigram finds substrings of 3+ characters from an
+ * index, which is the fast way when few rows match; when many match it is faster to walk the sort
+ * index and test each row, because a page then fills after a few hundred rows. Both paths test the
+ * same `instr(lower(...))` predicate, so they always agree on which rows match.
+ */
+export type NameSearch = 'none' | 'fts' | 'scan'
+
+/** Whether the projectId filter drives the query from its index (few rows) or is checked per row. */
+export type ProjectAccess = 'none' | 'drive' | 'check'
+
+export interface QueryPlan {
+  filter: ListFilter
+  nameSearch: NameSearch
+  projectAccess: ProjectAccess
+}
+
+export interface Sql {
+  sql: string
+  params: unknown[]
+}
+
+/** Later than any date JavaScript can represent, so "no expiry" sorts after every real one. */
+export const NO_EXPIRY = 8_640_000_000_000_001
+
+interface SortSpec {
+  /** The ORDER BY expression; each has an index on (expression, id). */
+  key: string
+  /** The value stored in a cursor: the raw column, compared under the key's collation. */
+  value: string
+  descending: boolean
+}
+
+/**
+ * Most recently updated and created first; names A→Z ignoring ASCII case; soonest expiry first with
+ * connections that never expire last. Every order ends in id, so it is total and a keyset cursor
+ * can neither skip nor repeat a row (Activepieces compares `created` to the second, without a
+ * tie-breaker — REFERENCE.md §1.2).
+ */
+export const SORTS: Record<ListSort, SortSpec> = {
+  updated: { key: 'c.updated_ms', value: 'c.updated_ms', descending: true },
+  created: { key: 'c.created_ms', value: 'c.created_ms', descending: true },
+  displayName: { key: 'c.display_name COLLATE NOCASE', value: 'c.display_name', descending: false },
+  expiry: {
+    key: `ifnull(c.token_expires_ms, ${NO_EXPIRY})`,
+    value: `ifnull(c.token_expires_ms, ${NO_EXPIRY})`,
+    descending: false,
+  },
+}
+
+const COLUMNS = `c.*, EXISTS (SELECT 1 FROM connection_values v WHERE v.connection_id = c.id) AS has_value`
+
+/** FTS5 query syntax would treat quotes and operators specially; a quoted phrase is matched literally. */
+export function ftsPhrase(text: string): string {
+  return `"${text.replaceAll('"', '""')}"`
+}
+
+/** FTS5 trigram needs at least three characters to use its index. */
+export function canUseTrigramIndex(text: string): boolean {
+  return [...text].length >= 3
+}
+
+/**
+ * The WHERE clause for a filter set. Equality filters that should not drive the query get a unary
+ * `+`, which keeps SQLite from choosing their index (https://sqlite.org/optoverview.html#disqualifying_where_clause_terms_using_unary_):
+ * without statistics it would otherwise pick e.g. the scope index and sort half the table.
+ */
+export function whereOf(plan: QueryPlan): Sql {
+  const { filter } = plan
+  const terms: string[] = []
+  const params: unknown[] = []
+  const byUpdated = filter.sort === 'updated'
+  // Which single equality filter may use its own index: pieceName is selective and has
+  // (piece_name, updated_ms, id); the others only help in the default sort.
+  const driver = pickDriver(plan)
+
+  if (filter.pieceName !== undefined) {
+    terms.push(driver === 'piece' ? 'c.piece_name = ?' : '+c.piece_name = ?')
+    params.push(filter.pieceName)
+  }
+  const statuses = distinct(filter.status)
+  if (statuses.length > 0 && statuses.length < 3) {
+    if (driver === 'status') {
+      terms.push('c.status = ?')
+    } else {
+      terms.push(`+c.status IN (${statuses.map(() => '?').join(', ')})`)
+    }
+    params.push(...statuses)
+  }
+  if (filter.scope !== undefined) {
+    terms.push(driver === 'scope' && byUpdated ? 'c.scope = ?' : '+c.scope = ?')
+    params.push(filter.scope)
+  }
+  if (filter.remoteId !== undefined) {
+    terms.push(driver === 'remote' && byUpdated ? 'c.remote_key = ?' : '+c.remote_key = ?')
+    params.push(filter.remoteId ?? '')
+  }
+  if (filter.projectId !== undefined) {
+    terms.push(
+      plan.projectAccess === 'drive'
+        ? 'c.id IN (SELECT p.connection_id FROM connection_projects p WHERE p.project_id = ?)'
+        : 'EXISTS (SELECT 1 FROM connection_projects p WHERE p.connection_id = c.id AND p.project_id = ?)',
+    )
+    params.push(filter.projectId)
+  }
+  if (filter.displayName !== undefined && plan.nameSearch !== 'none') {
+    if (plan.nameSearch === 'fts') {
+      terms.push('c.rowid IN (SELECT f.rowid FROM connections_name_fts f WHERE connections_name_fts MATCH ?)')
+      params.push(ftsPhrase(filter.displayName))
+    }
+    // instr, not LIKE: '%' and '_' in what the user typed are literal characters (Activepieces
+    // passes them to ILIKE unescaped, so "50%" matches "50 people").
+    terms.push('instr(lower(c.display_name), lower(?)) > 0')
+    params.push(filter.displayName)
+  }
+  return { sql: terms.length > 0 ? terms.join(' AND ') : '1', params }
+}
+
+type Driver = 'piece' | 'status' | 'scope' | 'remote' | 'project' | 'name' | 'sort'
+
+function pickDriver(plan: QueryPlan): Driver {
+  const { filter } = plan
+  if (plan.nameSearch === 'fts') return 'name'
+  if (plan.projectAccess === 'drive') return 'project'
+  if (filter.pieceName !== undefined) return 'piece'
+  if (filter.sort !== 'updated') return 'sort'
+  if (distinct(filter.status).length === 1) return 'status'
+  if (filter.remoteId !== undefined) return 'remote'
+  if (filter.scope !== undefined) return 'scope'
+  return 'sort'
+}
+
+function distinct<T>(values: readonly T[] | undefined): T[] {
+  return values ? [...new Set(values)] : []
+}
+
+function ascendingFor(sort: ListSort, direction: CursorDirection): boolean {
+  const forward = !SORTS[sort].descending
+  return direction === 'next' ? forward : !forward
+}
+
+function orderBy(sort: ListSort, ascending: boolean): string {
+  const way = ascending ? 'ASC' : 'DESC'
+  return `ORDER BY ${SORTS[sort].key} ${way}, c.id ${way}`
+}
+
+/**
+ * Rows strictly beyond (key, id). Written as `key >= K AND (key > K OR id > I)` rather than a row
+ * value: SQLite seeks an index on the first term even when the key is an expression or has a
+ * collation, where `(key, id) > (K, I)` would scan from the start.
+ */
+function keyset(sort: ListSort, ascending: boolean, position: CursorPosition): Sql {
+  const key = SORTS[sort].key
+  const op = ascending ? '>' : '<'
+  return {
+    sql: `${key} ${op}= ? AND (${key} ${op} ? OR c.id ${op} ?)`,
+    params: [position.key, position.key, position.id],
+  }
+}
+
+/**
+ * One page in `direction` from `position` (or from the start), `limit` rows. A 'prev' page comes
+ * back in reverse order; the caller flips it.
+ */
+export function pageQuery(
+  plan: QueryPlan,
+  direction: CursorDirection,
+  position: CursorPosition | null,
+  limit: number,
+): Sql {
+  const where = whereOf(plan)
+  const ascending = ascendingFor(plan.filter.sort, direction)
+  const after = position ? keyset(plan.filter.sort, ascending, position) : null
+  return {
+    sql:
+      `SELECT ${COLUMNS}, ${SORTS[plan.filter.sort].value} AS sort_key FROM connections c ` +
+      `WHERE ${where.sql}${after ? ` AND ${after.sql}` : ''} ${orderBy(plan.filter.sort, ascending)} LIMIT ?`,
+    params: [...where.params, ...(after?.params ?? []), limit],
+  }
+}
+
+/** Whether any matching row lies beyond `position` in `direction`: decides whether next/previous is null. */
+export function existsBeyondQuery(
+  plan: QueryPlan,
+  direction: CursorDirection,
+  position: CursorPosition,
+): Sql {
+  const where = whereOf(plan)
+  const after = keyset(plan.filter.sort, ascendingFor(plan.filter.sort, direction), position)
+  return {
+    sql: `SELECT EXISTS (SELECT 1 FROM connections c WHERE ${where.sql} AND ${after.sql}) AS found`,
+    params: [...where.params, ...after.params],
+  }
+}
+
+export function countQuery(plan: QueryPlan): Sql {
+  const where = whereOf(plan)
+  return { sql: `SELECT count(*) AS total FROM connections c WHERE ${where.sql}`, params: where.params }
+}
+
+/**
+ * Rows [offset, offset + limit) for the virtualized table. Only rowids are selected while skipping,
+ * so SQLite can step over the offset inside the sort index without reading table rows; the page's
+ * rows are then fetched by rowid.
+ */
+export function sliceRowidsQuery(plan: QueryPlan, offset: number, limit: number): Sql {
+  const where = whereOf(plan)
+  return {
+    sql:
+      `SELECT c.rowid AS rid FROM connections c WHERE ${where.sql} ` +
+      `${orderBy(plan.filter.sort, !SORTS[plan.filter.sort].descending)} LIMIT ? OFFSET ?`,
+    params: [...where.params, limit, offset],
+  }
+}
+
+export const rowsByRowidQuery = `SELECT ${COLUMNS} FROM connections c WHERE c.rowid IN (SELECT value FROM json_each(?))`

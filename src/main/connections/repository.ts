@@ -1,0 +1,242 @@
+import type Database from 'better-sqlite3'
+import type { FlowReference } from '../../shared/contract'
+import type { ConnectionRow, Related } from './rows'
+import { rowsByRowidQuery, type Sql } from './list-query'
+
+/** The columns a write sets; health columns not listed here are left to the refresher. */
+export interface ConnectionWrite {
+  id: string
+  remoteKey: string
+  externalId: string
+  displayName: string
+  type: string
+  pieceName: string
+  pieceVersion: string | null
+  scope: string
+  metadata: string | null
+  preSelect: number
+  syncState: string
+  nowMs: number
+  tokenExpiresMs: number | null
+}
+
+export interface OutboxEntry {
+  remoteId: string
+  connectionId: string
+  operation: 'upsert' | 'update' | 'delete' | 'replace'
+  /** Ids, names and fields only; the pusher reads the value from connection_values when it sends. */
+  payload: Record<string, unknown>
+  nowMs: number
+}
+
+interface FlowRow {
+  flow_id: string
+  connection_id: string
+  flow_name: string | null
+  project_id: string | null
+  active: number
+}
+
+const ROW = `SELECT c.*, EXISTS (SELECT 1 FROM connection_values v WHERE v.connection_id = c.id) AS has_value FROM connections c`
+
+/**
+ * Every statement of the connections domain, prepared once per database handle. The list queries
+ * are built per filter shape (list-query.ts) and cached here by their text.
+ */
+export function createConnectionsRepository(db: Database.Database) {
+  const dynamic = new Map<string, Database.Statement>()
+  const prepared = (sql: string): Database.Statement => {
+    let statement = dynamic.get(sql)
+    if (!statement) {
+      statement = db.prepare(sql)
+      dynamic.set(sql, statement)
+    }
+    return statement
+  }
+
+  const byId = db.prepare<[string], ConnectionRow>(`${ROW} WHERE c.id = ?`)
+  const idByNaturalKey = db.prepare<[string, string, string], { id: string }>(
+    'SELECT id FROM connections WHERE remote_key = ? AND piece_name = ? AND external_id = ?',
+  )
+  const insertRow = db.prepare(
+    `INSERT INTO connections (id, remote_key, external_id, display_name, type, piece_name, piece_version,
+       scope, status, metadata, pre_select, sync_state, created_ms, updated_ms, token_expires_ms, last_rotated_ms)
+     VALUES (@id, @remoteKey, @externalId, @displayName, @type, @pieceName, @pieceVersion,
+       @scope, 'ACTIVE', @metadata, @preSelect, @syncState, @nowMs, @nowMs, @tokenExpiresMs, @nowMs)`,
+  )
+  // A new value clears ERROR (as an Activepieces upsert does): the user has just supplied fresh credentials.
+  const rewriteRow = db.prepare(
+    `UPDATE connections SET display_name = @displayName, type = @type, piece_version = @pieceVersion,
+       scope = @scope, status = 'ACTIVE', status_reason = NULL, metadata = @metadata, pre_select = @preSelect,
+       sync_state = @syncState, updated_ms = @nowMs, token_expires_ms = @tokenExpiresMs,
+       refresh_attempts = 0, last_rotated_ms = @nowMs
+     WHERE id = @id`,
+  )
+  const renameRow = db.prepare<[string, string | null, string, number, string]>(
+    'UPDATE connections SET display_name = ?, metadata = ?, sync_state = ?, updated_ms = ? WHERE id = ?',
+  )
+  const markMissing = db.prepare<[string, string, number, string]>(
+    `UPDATE connections SET status = 'MISSING', status_reason = ?, sync_state = ?, updated_ms = ?,
+       token_expires_ms = NULL WHERE id = ?`,
+  )
+  const deleteRow = db.prepare<[string]>('DELETE FROM connections WHERE id = ?')
+  const deleteFlows = db.prepare<[string]>('DELETE FROM flow_references WHERE connection_id = ?')
+  const clearPolicies = db.prepare<[string]>(
+    'UPDATE connection_policies SET connection_id = NULL WHERE connection_id = ?',
+  )
+  const deleteProjects = db.prepare<[string]>('DELETE FROM connection_projects WHERE connection_id = ?')
+  const insertProject = db.prepare<[string, string]>(
+    'INSERT OR IGNORE INTO connection_projects (connection_id, project_id) VALUES (?, ?)',
+  )
+  const writeValue = db.prepare<[string, number, Buffer]>(
+    `INSERT INTO connection_values (connection_id, key_version, envelope) VALUES (?, ?, ?)
+     ON CONFLICT (connection_id) DO UPDATE SET key_version = excluded.key_version, envelope = excluded.envelope`,
+  )
+  const readValue = db.prepare<[string], { envelope: Buffer }>(
+    'SELECT envelope FROM connection_values WHERE connection_id = ?',
+  )
+  const deleteValue = db.prepare<[string]>('DELETE FROM connection_values WHERE connection_id = ?')
+  const projectsOf = db.prepare<[string], { connection_id: string; project_id: string }>(
+    `SELECT connection_id, project_id FROM connection_projects
+     WHERE connection_id IN (SELECT value FROM json_each(?)) ORDER BY connection_id, project_id`,
+  )
+  const flowIdsOf = db.prepare<[string], { connection_id: string; flow_id: string }>(
+    `SELECT connection_id, flow_id FROM flow_references
+     WHERE connection_id IN (SELECT value FROM json_each(?)) ORDER BY connection_id, flow_id`,
+  )
+  const flowCounts = db.prepare<[string], { total: number; active: number }>(
+    `SELECT count(*) AS total, coalesce(sum(active), 0) AS active FROM flow_references WHERE connection_id = ?`,
+  )
+  // OR REPLACE: a flow that already references the target keeps one reference, not two.
+  const moveFlows = db.prepare<[string, string]>(
+    'UPDATE OR REPLACE flow_references SET connection_id = ? WHERE connection_id = ?',
+  )
+  const flowsOf = db.prepare<[string], FlowRow>(
+    'SELECT * FROM flow_references WHERE connection_id = ? ORDER BY flow_id',
+  )
+  const linkFlow = db.prepare<[string, string, string | null, string | null, number]>(
+    `INSERT INTO flow_references (flow_id, connection_id, flow_name, project_id, active) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (flow_id, connection_id) DO UPDATE SET flow_name = excluded.flow_name,
+       project_id = excluded.project_id, active = excluded.active`,
+  )
+  const unlinkFlow = db.prepare<[string, string]>(
+    'DELETE FROM flow_references WHERE flow_id = ? AND connection_id = ?',
+  )
+  const remoteExists = db.prepare<[string], { found: number }>(
+    'SELECT EXISTS (SELECT 1 FROM remotes WHERE id = ?) AS found',
+  )
+  const insertOutbox = db.prepare<[string, string, string, string, number]>(
+    'INSERT INTO sync_outbox (remote_id, connection_id, operation, payload, created_ms) VALUES (?, ?, ?, ?, ?)',
+  )
+  const ownersAfter = db.prepare<[string, number], OwnerRow>(
+    `SELECT owner_email AS email, max(owner_first_name) AS first_name, max(owner_last_name) AS last_name
+     FROM connections WHERE owner_email IS NOT NULL AND owner_email > ?
+     GROUP BY owner_email ORDER BY owner_email ASC LIMIT ?`,
+  )
+  const ownersBefore = db.prepare<[string, number], OwnerRow>(
+    `SELECT owner_email AS email, max(owner_first_name) AS first_name, max(owner_last_name) AS last_name
+     FROM connections WHERE owner_email IS NOT NULL AND owner_email < ?
+     GROUP BY owner_email ORDER BY owner_email DESC LIMIT ?`,
+  )
+
+  return {
+    all<T>(query: Sql): T[] {
+      return prepared(query.sql).all(...query.params) as T[]
+    },
+    get<T>(query: Sql): T | undefined {
+      return prepared(query.sql).get(...query.params) as T | undefined
+    },
+    byId: (id: string) => byId.get(id),
+    byRowids(rowids: number[]): ConnectionRow[] {
+      return prepared(rowsByRowidQuery).all(JSON.stringify(rowids)) as ConnectionRow[]
+    },
+    idByNaturalKey: (remoteKey: string, pieceName: string, externalId: string) =>
+      idByNaturalKey.get(remoteKey, pieceName, externalId)?.id ?? null,
+    insert: (write: ConnectionWrite) => insertRow.run(write),
+    rewrite: (write: ConnectionWrite) => rewriteRow.run(write),
+    rename: (id: string, displayName: string, metadata: string | null, syncState: string, nowMs: number) =>
+      renameRow.run(displayName, metadata, syncState, nowMs, id),
+    markMissing: (id: string, reason: string, syncState: string, nowMs: number) =>
+      markMissing.run(reason, syncState, nowMs, id),
+    /** Explicit rather than by ON DELETE: correct whether or not foreign keys are enforced. */
+    deleteEverything(id: string): void {
+      deleteValue.run(id)
+      deleteProjects.run(id)
+      deleteFlows.run(id)
+      clearPolicies.run(id)
+      deleteRow.run(id)
+    },
+    setProjects(id: string, projectIds: readonly string[]): void {
+      deleteProjects.run(id)
+      for (const projectId of projectIds) insertProject.run(id, projectId)
+    },
+    writeValue: (id: string, keyVersion: number, envelope: Buffer) =>
+      writeValue.run(id, keyVersion, envelope),
+    readValue: (id: string) => readValue.get(id)?.envelope ?? null,
+    deleteValue: (id: string) => deleteValue.run(id),
+    /** projectIds and flowIds for a page of rows, in two queries rather than two per row. */
+    related(ids: readonly string[]): Related {
+      const json = JSON.stringify(ids)
+      return {
+        projectIds: group(projectsOf.all(json), (row) => [row.connection_id, row.project_id]),
+        flowIds: group(flowIdsOf.all(json), (row) => [row.connection_id, row.flow_id]),
+      }
+    },
+    flowCounts: (id: string) => flowCounts.get(id) ?? { total: 0, active: 0 },
+    moveFlows: (sourceId: string, targetId: string) => moveFlows.run(targetId, sourceId).changes,
+    flowsOf: (id: string): FlowReference[] => flowsOf.all(id).map(toFlowReference),
+    linkFlow(reference: FlowReference): void {
+      linkFlow.run(
+        reference.flowId,
+        reference.connectionId,
+        reference.flowName,
+        reference.projectId,
+        reference.active ? 1 : 0,
+      )
+    },
+    unlinkFlow: (flowId: string, connectionId: string) => unlinkFlow.run(flowId, connectionId).changes > 0,
+    remoteExists: (id: string) => remoteExists.get(id)?.found === 1,
+    addToOutbox(entry: OutboxEntry): void {
+      insertOutbox.run(
+        entry.remoteId,
+        entry.connectionId,
+        entry.operation,
+        JSON.stringify(entry.payload),
+        entry.nowMs,
+      )
+    },
+    owners(direction: 'next' | 'prev', email: string | null, limit: number): OwnerRow[] {
+      if (direction === 'next') return ownersAfter.all(email ?? '', limit)
+      return ownersBefore.all(email ?? '', limit)
+    },
+  }
+}
+
+export type ConnectionsRepository = ReturnType<typeof createConnectionsRepository>
+
+export interface OwnerRow {
+  email: string
+  first_name: string | null
+  last_name: string | null
+}
+
+function group<T>(rows: T[], pair: (row: T) => [string, string]): Map<string, string[]> {
+  const groups = new Map<string, string[]>()
+  for (const row of rows) {
+    const [key, value] = pair(row)
+    const list = groups.get(key)
+    if (list) list.push(value)
+    else groups.set(key, [value])
+  }
+  return groups
+}
+
+function toFlowReference(row: FlowRow): FlowReference {
+  return {
+    flowId: row.flow_id,
+    connectionId: row.connection_id,
+    flowName: row.flow_name,
+    projectId: row.project_id,
+    active: row.active === 1,
+  }
+}

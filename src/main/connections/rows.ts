@@ -1,0 +1,92 @@
+import type {
+  AppConnection,
+  ConnectionScope,
+  ConnectionStatus,
+  ConnectionType,
+  SyncState,
+} from '../../shared/contract'
+
+/** A `connections` row as SQLite returns it, plus the computed has_value. */
+export interface ConnectionRow {
+  rowid?: number
+  id: string
+  remote_key: string
+  external_id: string
+  display_name: string
+  type: ConnectionType
+  piece_name: string
+  piece_version: string | null
+  platform_id: string | null
+  scope: ConnectionScope
+  status: ConnectionStatus
+  status_reason: string | null
+  owner_id: string | null
+  owner_email: string | null
+  owner_first_name: string | null
+  owner_last_name: string | null
+  metadata: string | null
+  pre_select: number
+  sync_state: SyncState
+  created_ms: number
+  updated_ms: number
+  token_expires_ms: number | null
+  last_refresh_success_ms: number | null
+  last_refresh_failure_ms: number | null
+  last_refresh_failure_reason: string | null
+  refresh_attempts: number
+  last_used_ms: number | null
+  last_rotated_ms: number | null
+  has_value: number
+  sort_key?: string | number | null
+}
+
+export interface Related {
+  projectIds: Map<string, string[]>
+  flowIds: Map<string, string[]>
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString()
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms))
+
+/** The contract's connection: never the value, only whether one is stored. */
+export function toConnection(row: ConnectionRow, related: Related): AppConnection {
+  return {
+    id: row.id,
+    externalId: row.external_id,
+    displayName: row.display_name,
+    type: row.type,
+    pieceName: row.piece_name,
+    pieceVersion: row.piece_version,
+    projectIds: related.projectIds.get(row.id) ?? [],
+    platformId: row.platform_id,
+    scope: row.scope,
+    status: row.status,
+    statusReason: row.status_reason,
+    ownerId: row.owner_id,
+    owner:
+      row.owner_email === null
+        ? null
+        : {
+            email: row.owner_email,
+            firstName: row.owner_first_name ?? '',
+            lastName: row.owner_last_name ?? '',
+          },
+    metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as Record<string, unknown>),
+    flowIds: related.flowIds.get(row.id) ?? [],
+    preSelectForNewProjects: row.pre_select === 1,
+    created: iso(row.created_ms),
+    updated: iso(row.updated_ms),
+    remoteId: row.remote_key === '' ? null : row.remote_key,
+    syncState: row.sync_state,
+    hasValue: row.has_value === 1,
+    health: {
+      tokenExpiresAt: isoOrNull(row.token_expires_ms),
+      lastRefreshSuccessAt: isoOrNull(row.last_refresh_success_ms),
+      lastRefreshFailureAt: isoOrNull(row.last_refresh_failure_ms),
+      lastRefreshFailureReason: row.last_refresh_failure_reason,
+      refreshAttempts: row.refresh_attempts,
+      lastUsedAt: isoOrNull(row.last_used_ms),
+      lastRotatedAt: isoOrNull(row.last_rotated_ms),
+    },
+  }
+}

@@ -1,0 +1,540 @@
+import type Database from 'better-sqlite3'
+import type {
+  AppConnection,
+  ConnectionOwner,
+  ConnectionValue,
+  FlowReference,
+  Page,
+  ParsedInputOf,
+  Procedures,
+} from '../../shared/contract'
+import { AppError, notFoundError, validationError } from '../../shared/errors'
+import type { VaultSession } from '../vault/session'
+import { createCursorCodec, fingerprintOf, type CursorDirection, type CursorPosition } from './cursor'
+import {
+  canUseTrigramIndex,
+  countQuery,
+  existsBeyondQuery,
+  ftsPhrase,
+  pageQuery,
+  sliceRowidsQuery,
+  type ListFilter,
+  type QueryPlan,
+} from './list-query'
+import { createConnectionsRepository, type ConnectionsRepository, type ConnectionWrite } from './repository'
+import { toConnection, type ConnectionRow } from './rows'
+import { normalizeValue, tokenExpiryMs, valueOrDefault } from './value'
+
+type Input<Name extends keyof Procedures> = ParsedInputOf<Procedures[Name]>
+
+export type RandomBytes = (size: number) => Buffer
+
+export interface ConnectionsDependencies {
+  /** The unlocked vault; throws VAULT_LOCKED when there is none. */
+  session: () => VaultSession
+  clock: { now(): number }
+  random: RandomBytes
+}
+
+export const ENTITY_TYPE = 'app_connection'
+/** A value larger than this is refused: no credential is this big, and the vault should not hold blobs. */
+const MAX_VALUE_BYTES = 256 * 1024
+/**
+ * Above this many candidates a filter is answered by walking the sort index and testing each row:
+ * a page then fills after a few hundred rows. Below it the filter's own index is faster.
+ */
+const SELECTIVE_ENOUGH = 1000
+
+/** Runs a synchronous piece of work against the unlocked vault with this domain's statements. */
+export type WithVault = <T>(work: (session: VaultSession, repository: ConnectionsRepository) => T) => T
+
+export function createVaultAccess(getSession: () => VaultSession): WithVault {
+  // One repository per database handle: a lock/unlock opens a new handle and so new statements.
+  const repositories = new WeakMap<Database.Database, ConnectionsRepository>()
+  return (work) => {
+    const session = getSession()
+    let repository = repositories.get(session.db)
+    if (!repository) {
+      repository = createConnectionsRepository(session.db)
+      repositories.set(session.db, repository)
+    }
+    return work(session, repository)
+  }
+}
+
+export function createConnectionsService(dependencies: ConnectionsDependencies) {
+  const { clock, random } = dependencies
+  const withVault = createVaultAccess(dependencies.session)
+  const cursors = createCursorCodec(random(32))
+
+  function list(input: Input<'connections.list'>): Page<AppConnection> {
+    return withVault((_session, repository) => {
+      const filter = listFilterOf(input)
+      const fingerprint = fingerprintOf({ ...filter })
+      const cursor = input.cursor ? cursors.decode(input.cursor, 'connections', fingerprint) : null
+      const plan = planFor(repository, filter, 'page')
+      const direction: CursorDirection = cursor?.direction ?? 'next'
+      const rows = repository.all<ConnectionRow>(
+        pageQuery(plan, direction, cursor?.position ?? null, input.limit + 1),
+      )
+      const more = rows.length > input.limit
+      const page = rows.slice(0, input.limit)
+      if (direction === 'prev') page.reverse()
+      const first = page[0]
+      const last = page.at(-1)
+      if (!first || !last) return { data: [], next: null, previous: null }
+      const beyond = (way: CursorDirection, position: CursorPosition) =>
+        repository.get<{ found: number }>(existsBeyondQuery(plan, way, position))?.found === 1
+      const hasAfter = direction === 'next' ? more : beyond('next', positionOf(last))
+      const hasBefore = direction === 'prev' ? more : cursor !== null && beyond('prev', positionOf(first))
+      return {
+        data: connectionsOf(repository, page),
+        next: hasAfter ? cursors.encode('connections', fingerprint, 'next', positionOf(last)) : null,
+        previous: hasBefore ? cursors.encode('connections', fingerprint, 'prev', positionOf(first)) : null,
+      }
+    })
+  }
+
+  function slice(input: Input<'connections.slice'>): { data: AppConnection[]; total: number } {
+    return withVault((_session, repository) => {
+      const filter = listFilterOf(input)
+      const total =
+        repository.get<{ total: number }>(countQuery(planFor(repository, filter, 'count')))?.total ?? 0
+      if (input.offset >= total) return { data: [], total }
+      const rowids = repository
+        .all<{ rid: number }>(
+          sliceRowidsQuery(planFor(repository, filter, 'page'), input.offset, input.limit),
+        )
+        .map((row) => row.rid)
+      const byRowid = new Map(repository.byRowids(rowids).map((row) => [row.rowid, row]))
+      const rows = rowids.flatMap((rowid) => byRowid.get(rowid) ?? [])
+      return { data: connectionsOf(repository, rows), total }
+    })
+  }
+
+  function get(id: string): AppConnection {
+    return withVault((_session, repository) => readConnection(repository, id))
+  }
+
+  function save(
+    input: Input<'connections.upsert'> | Input<'connections.create'>,
+    mode: 'upsert' | 'create',
+    origin: string,
+  ): { connection: AppConnection; created: boolean } {
+    const nowMs = clock.now()
+    const value = normalizeValue(valueOrDefault(input.value), nowMs)
+    const plaintext = JSON.stringify(value)
+    if (Buffer.byteLength(plaintext) > MAX_VALUE_BYTES) {
+      throw validationError(`The value is larger than ${MAX_VALUE_BYTES / 1024} KiB.`)
+    }
+    return withVault((session, repository) =>
+      session.transaction(() => {
+        const remoteKey = requireRemote(repository, input.remoteId)
+        const existingId = input.externalId
+          ? repository.idByNaturalKey(remoteKey, input.pieceName, input.externalId)
+          : null
+        if (existingId && mode === 'create') {
+          throw new AppError('CONFLICT', {
+            message: `A ${input.pieceName} connection with the external id "${input.externalId}" already exists. Update it, or choose another external id.`,
+            entityType: ENTITY_TYPE,
+            entityId: existingId,
+          })
+        }
+        const existing = existingId ? repository.byId(existingId) : undefined
+        const id = existing?.id ?? newConnectionId(random)
+        const write: ConnectionWrite = {
+          id,
+          remoteKey,
+          // Weavz makes externalId optional; the natural key needs one, so the id stands in.
+          externalId: input.externalId ?? id,
+          displayName: input.displayName,
+          type: input.type,
+          pieceName: input.pieceName,
+          pieceVersion: input.pieceVersion ?? existing?.piece_version ?? null,
+          scope: input.scope,
+          metadata: input.metadata !== undefined ? jsonOrNull(input.metadata) : (existing?.metadata ?? null),
+          preSelect: input.preSelectForNewProjects ? 1 : 0,
+          syncState: syncStateFor(remoteKey),
+          nowMs,
+          tokenExpiresMs: tokenExpiryMs(value),
+        }
+        if (existing) repository.rewrite(write)
+        else repository.insert(write)
+        repository.setProjects(id, input.projectIds)
+        repository.writeValue(id, session.keyVersion, session.seal('connection-value', id, plaintext))
+        const connection = readConnection(repository, id)
+        session.audit({
+          action: existing ? 'connection.update' : 'connection.create',
+          origin,
+          entityType: ENTITY_TYPE,
+          entityId: id,
+          details: {
+            displayName: connection.displayName,
+            pieceName: connection.pieceName,
+            externalId: connection.externalId,
+            type: connection.type,
+            remoteId: connection.remoteId,
+            credentialsChanged: true,
+          },
+        })
+        queueSync(repository, connection, 'upsert', nowMs, upsertPayload(connection))
+        return { connection, created: !existing }
+      }),
+    )
+  }
+
+  function update(input: Input<'connections.update'>, origin: string): AppConnection {
+    return withVault((session, repository) =>
+      session.transaction(() => {
+        const row = requireRow(repository, input.id)
+        if (input.displayName === undefined && input.metadata === undefined)
+          return readConnection(repository, row.id)
+        const nowMs = clock.now()
+        repository.rename(
+          row.id,
+          input.displayName ?? row.display_name,
+          input.metadata !== undefined ? jsonOrNull(input.metadata) : row.metadata,
+          syncStateFor(row.remote_key),
+          nowMs,
+        )
+        const connection = readConnection(repository, row.id)
+        session.audit({
+          action: 'connection.update',
+          origin,
+          entityType: ENTITY_TYPE,
+          entityId: row.id,
+          details: {
+            displayName: connection.displayName,
+            previousDisplayName: row.display_name,
+            metadataChanged: input.metadata !== undefined,
+            credentialsChanged: false,
+          },
+        })
+        queueSync(repository, connection, 'update', nowMs, {
+          externalId: connection.externalId,
+          pieceName: connection.pieceName,
+          displayName: connection.displayName,
+          metadata: connection.metadata,
+        })
+        return connection
+      }),
+    )
+  }
+
+  function reveal(id: string, origin: string): { id: string; value: ConnectionValue } {
+    return withVault((session, repository) =>
+      session.transaction(() => {
+        const row = requireRow(repository, id)
+        const envelope = repository.readValue(row.id)
+        if (!envelope) {
+          throw notFoundError(
+            'connection_value',
+            row.id,
+            row.status === 'MISSING'
+              ? 'This connection is a MISSING placeholder: it has no value to reveal.'
+              : 'This connection has no value stored here; the remote holds its secret.',
+          )
+        }
+        const value = JSON.parse(session.open('connection-value', row.id, envelope)) as ConnectionValue
+        session.audit({
+          action: 'connection.reveal',
+          origin,
+          entityType: ENTITY_TYPE,
+          entityId: row.id,
+          details: { displayName: row.display_name, pieceName: row.piece_name, type: row.type },
+        })
+        return { id: row.id, value }
+      }),
+    )
+  }
+
+  function remove(
+    input: Input<'connections.delete'>,
+    origin: string,
+  ): { deleted: true; placeholder: AppConnection | null } {
+    return withVault((session, repository) =>
+      session.transaction(() => {
+        const row = requireRow(repository, input.id)
+        const flows = repository.flowCounts(row.id)
+        if (flows.active > 0 && !input.force) {
+          throw new AppError('VALIDATION', {
+            message: `Connection is used in ${flows.active} active ${flows.active === 1 ? 'flow' : 'flows'}. Please remove it from flows first.`,
+            entityType: ENTITY_TYPE,
+            entityId: row.id,
+            activeFlows: flows.active,
+          })
+        }
+        const nowMs = clock.now()
+        // A referenced connection leaves a MISSING placeholder behind, so its flows keep pointing at
+        // something that says what is missing (the seed's meaning of MISSING); deleting the
+        // placeholder itself removes it for good.
+        const keepPlaceholder = flows.total > 0 && !(row.status === 'MISSING' && row.has_value === 0)
+        if (keepPlaceholder) {
+          repository.deleteValue(row.id)
+          repository.markMissing(
+            row.id,
+            `Deleted while ${flows.total} ${flows.total === 1 ? 'flow' : 'flows'} referenced it.`,
+            syncStateFor(row.remote_key),
+            nowMs,
+          )
+        } else {
+          repository.deleteEverything(row.id)
+        }
+        session.audit({
+          action: 'connection.delete',
+          origin,
+          entityType: ENTITY_TYPE,
+          entityId: row.id,
+          details: {
+            displayName: row.display_name,
+            pieceName: row.piece_name,
+            externalId: row.external_id,
+            forced: input.force,
+            activeFlows: flows.active,
+            placeholder: keepPlaceholder,
+          },
+        })
+        if (row.remote_key !== '') {
+          repository.addToOutbox({
+            remoteId: row.remote_key,
+            connectionId: row.id,
+            operation: 'delete',
+            payload: { externalId: row.external_id, pieceName: row.piece_name },
+            nowMs,
+          })
+        }
+        return {
+          deleted: true as const,
+          placeholder: keepPlaceholder ? readConnection(repository, row.id) : null,
+        }
+      }),
+    )
+  }
+
+  function replace(input: Input<'connections.replace'>, origin: string): { movedFlowReferences: number } {
+    return withVault((session, repository) =>
+      session.transaction(() => {
+        const source = requireRow(repository, input.sourceAppConnectionId)
+        const target = requireRow(repository, input.targetAppConnectionId)
+        if (source.id === target.id) throw validationError('Cannot replace a connection with itself.')
+        if (source.piece_name !== target.piece_name) {
+          throw validationError('Connections must be from the same app.')
+        }
+        // A remote's flows can only reference that remote's connections.
+        if (source.remote_key !== target.remote_key) {
+          throw validationError('Connections must belong to the same remote (or both be local).')
+        }
+        const moved = repository.moveFlows(source.id, target.id)
+        const nowMs = clock.now()
+        session.audit({
+          action: 'connection.replace',
+          origin,
+          entityType: ENTITY_TYPE,
+          entityId: source.id,
+          details: {
+            sourceId: source.id,
+            targetId: target.id,
+            pieceName: source.piece_name,
+            movedFlowReferences: moved,
+          },
+        })
+        if (source.remote_key !== '') {
+          repository.addToOutbox({
+            remoteId: source.remote_key,
+            connectionId: source.id,
+            operation: 'replace',
+            payload: {
+              sourceExternalId: source.external_id,
+              targetExternalId: target.external_id,
+              targetId: target.id,
+              pieceName: source.piece_name,
+            },
+            nowMs,
+          })
+        }
+        return { movedFlowReferences: moved }
+      }),
+    )
+  }
+
+  function owners(input: Input<'connections.owners'>): Page<ConnectionOwner> {
+    return withVault((_session, repository) => {
+      const fingerprint = fingerprintOf({})
+      const cursor = input.cursor ? cursors.decode(input.cursor, 'owners', fingerprint) : null
+      const direction = cursor?.direction ?? 'next'
+      const rows = repository.owners(direction, cursor ? String(cursor.position.key) : null, input.limit + 1)
+      const more = rows.length > input.limit
+      const page = rows.slice(0, input.limit)
+      if (direction === 'prev') page.reverse()
+      const first = page[0]
+      const last = page.at(-1)
+      if (!first || !last) return { data: [], next: null, previous: null }
+      const beyond = (way: CursorDirection, email: string) => repository.owners(way, email, 1).length > 0
+      const hasAfter = direction === 'next' ? more : beyond('next', last.email)
+      const hasBefore = direction === 'prev' ? more : cursor !== null && beyond('prev', first.email)
+      const at = (email: string): CursorPosition => ({ key: email, id: email })
+      return {
+        data: page.map((row) => ({
+          email: row.email,
+          firstName: row.first_name ?? '',
+          lastName: row.last_name ?? '',
+        })),
+        next: hasAfter ? cursors.encode('owners', fingerprint, 'next', at(last.email)) : null,
+        previous: hasBefore ? cursors.encode('owners', fingerprint, 'prev', at(first.email)) : null,
+      }
+    })
+  }
+
+  function flows(connectionId: string): FlowReference[] {
+    return withVault((_session, repository) => {
+      const row = requireRow(repository, connectionId)
+      return repository.flowsOf(row.id)
+    })
+  }
+
+  function linkFlow(reference: FlowReference): FlowReference {
+    return withVault((session, repository) =>
+      session.transaction(() => {
+        requireRow(repository, reference.connectionId)
+        repository.linkFlow(reference)
+        return reference
+      }),
+    )
+  }
+
+  function unlinkFlow(flowId: string, connectionId: string): { removed: boolean } {
+    return withVault((session, repository) =>
+      session.transaction(() => ({ removed: repository.unlinkFlow(flowId, connectionId) })),
+    )
+  }
+
+  return { list, slice, get, save, update, reveal, remove, replace, owners, flows, linkFlow, unlinkFlow }
+}
+
+export type ConnectionsService = ReturnType<typeof createConnectionsService>
+
+/** The filter and sort a cursor is bound to. limit is not part of it: a page size may change between pages. */
+function listFilterOf(input: Input<'connections.slice'> | Input<'connections.list'>): ListFilter {
+  const statuses = input.status ? [...new Set(input.status)].sort() : undefined
+  return {
+    pieceName: input.pieceName,
+    displayName: input.displayName,
+    // All three statuses is no filter at all.
+    status: statuses && statuses.length < 3 ? statuses : undefined,
+    scope: input.scope,
+    projectId: input.projectId,
+    remoteId: input.remoteId,
+    sort: input.sort,
+  }
+}
+
+/**
+ * Chooses, per filter, between driving the query from the filter's index and walking the sort
+ * index: a probe counts at most SELECTIVE_ENOUGH + 1 candidates, which costs well under a
+ * millisecond. A count always drives from the most selective index, since it reads every match anyway.
+ */
+function planFor(
+  repository: ConnectionsRepository,
+  filter: ListFilter,
+  purpose: 'page' | 'count',
+): QueryPlan {
+  const plan: QueryPlan = { filter, nameSearch: 'none', projectAccess: 'none' }
+  if (filter.displayName !== undefined) {
+    if (!canUseTrigramIndex(filter.displayName)) plan.nameSearch = 'scan'
+    else if (purpose === 'count') plan.nameSearch = 'fts'
+    else {
+      const candidates = repository.get<{ n: number }>({
+        sql: `SELECT count(*) AS n FROM (SELECT 1 FROM connections_name_fts WHERE connections_name_fts MATCH ? LIMIT ?)`,
+        params: [ftsPhrase(filter.displayName), SELECTIVE_ENOUGH + 1],
+      })
+      plan.nameSearch = (candidates?.n ?? 0) <= SELECTIVE_ENOUGH ? 'fts' : 'scan'
+    }
+  }
+  if (filter.projectId !== undefined) {
+    if (purpose === 'count' || plan.nameSearch === 'fts') plan.projectAccess = 'drive'
+    else {
+      const members = repository.get<{ n: number }>({
+        sql: `SELECT count(*) AS n FROM (SELECT 1 FROM connection_projects WHERE project_id = ? LIMIT ?)`,
+        params: [filter.projectId, SELECTIVE_ENOUGH + 1],
+      })
+      plan.projectAccess = (members?.n ?? 0) <= SELECTIVE_ENOUGH ? 'drive' : 'check'
+    }
+  }
+  return plan
+}
+
+function positionOf(row: ConnectionRow): CursorPosition {
+  return { key: row.sort_key ?? null, id: row.id }
+}
+
+function connectionsOf(repository: ConnectionsRepository, rows: ConnectionRow[]): AppConnection[] {
+  const related = repository.related(rows.map((row) => row.id))
+  return rows.map((row) => toConnection(row, related))
+}
+
+function requireRow(repository: ConnectionsRepository, id: string): ConnectionRow {
+  const row = repository.byId(id)
+  if (!row) throw notFoundError(ENTITY_TYPE, id, 'Connection not found')
+  return row
+}
+
+function readConnection(repository: ConnectionsRepository, id: string): AppConnection {
+  const row = requireRow(repository, id)
+  return toConnection(row, repository.related([row.id]))
+}
+
+/** The remote_key for a remoteId, refusing one that names no remote. */
+function requireRemote(repository: ConnectionsRepository, remoteId: string | null): string {
+  if (remoteId === null) return ''
+  if (!repository.remoteExists(remoteId)) {
+    throw new AppError('VALIDATION', {
+      message: `There is no remote with the id "${remoteId}".`,
+      issues: [{ path: 'remoteId', message: 'No such remote.' }],
+    })
+  }
+  return remoteId
+}
+
+function syncStateFor(remoteKey: string): 'LOCAL' | 'PENDING' {
+  return remoteKey === '' ? 'LOCAL' : 'PENDING'
+}
+
+function queueSync(
+  repository: ConnectionsRepository,
+  connection: AppConnection,
+  operation: 'upsert' | 'update',
+  nowMs: number,
+  payload: Record<string, unknown>,
+): void {
+  if (connection.remoteId === null) return
+  repository.addToOutbox({
+    remoteId: connection.remoteId,
+    connectionId: connection.id,
+    operation,
+    payload,
+    nowMs,
+  })
+}
+
+/** What a push needs besides the value, which the pusher reads from connection_values when it sends. */
+function upsertPayload(connection: AppConnection): Record<string, unknown> {
+  return {
+    externalId: connection.externalId,
+    displayName: connection.displayName,
+    pieceName: connection.pieceName,
+    pieceVersion: connection.pieceVersion,
+    type: connection.type,
+    scope: connection.scope,
+    projectIds: connection.projectIds,
+    metadata: connection.metadata,
+    preSelectForNewProjects: connection.preSelectForNewProjects,
+  }
+}
+
+function jsonOrNull(value: Record<string, unknown> | null): string | null {
+  return value === null ? null : JSON.stringify(value)
+}
+
+export function newConnectionId(random: RandomBytes): string {
+  return `conn_${random(15).toString('base64url')}`
+}

@@ -1,0 +1,195 @@
+import type Database from 'better-sqlite3'
+import type {
+  ConnectionPolicy,
+  ParsedInputOf,
+  PolicyResolution,
+  PolicyType,
+  Procedures,
+} from '../../shared/contract'
+import { AppError, notFoundError, validationError } from '../../shared/errors'
+import type { Handlers } from '../api/router'
+import type { ConnectionsService } from '../connections/service'
+import type { VaultSession } from '../vault/session'
+import { resolveConnection } from './resolver'
+
+type Input<Name extends keyof Procedures> = ParsedInputOf<Procedures[Name]>
+
+interface PolicyRow {
+  piece_name: string
+  project_id: string
+  type: PolicyType
+  connection_id: string | null
+  updated_ms: number
+}
+
+function createPoliciesRepository(db: Database.Database) {
+  const list = db.prepare<[string | null, string | null], PolicyRow>(
+    `SELECT * FROM connection_policies WHERE (?1 IS NULL OR piece_name = ?1) AND (?2 IS NULL OR project_id = ?2)
+     ORDER BY piece_name, project_id`,
+  )
+  const one = db.prepare<[string, string], PolicyRow>(
+    'SELECT * FROM connection_policies WHERE piece_name = ? AND project_id = ?',
+  )
+  const write = db.prepare<[string, string, string, string | null, number]>(
+    `INSERT INTO connection_policies (piece_name, project_id, type, connection_id, updated_ms) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (piece_name, project_id) DO UPDATE SET type = excluded.type,
+       connection_id = excluded.connection_id, updated_ms = excluded.updated_ms`,
+  )
+  // The user's connection for a piece in a project: linked to the project, or linked to none (an
+  // organisation-wide connection, Weavz's projectId: null). Prefer ACTIVE, then the project's own.
+  const userConnection = db.prepare<[string, string, string], { id: string }>(
+    `SELECT c.id FROM connections c
+     WHERE c.piece_name = ?1 AND c.external_id = ?2
+       AND (EXISTS (SELECT 1 FROM connection_projects p WHERE p.connection_id = c.id AND p.project_id = ?3)
+            OR NOT EXISTS (SELECT 1 FROM connection_projects p WHERE p.connection_id = c.id))
+     ORDER BY c.status = 'ACTIVE' DESC,
+       EXISTS (SELECT 1 FROM connection_projects p WHERE p.connection_id = c.id AND p.project_id = ?3) DESC,
+       c.updated_ms DESC, c.id
+     LIMIT 1`,
+  )
+  return {
+    list: (pieceName: string | null, projectId: string | null) => list.all(pieceName, projectId),
+    one: (pieceName: string, projectId: string) => one.get(pieceName, projectId),
+    write: (policy: PolicyRow) =>
+      write.run(policy.piece_name, policy.project_id, policy.type, policy.connection_id, policy.updated_ms),
+    userConnectionId: (pieceName: string, externalId: string, projectId: string) =>
+      userConnection.get(pieceName, externalId, projectId)?.id ?? null,
+  }
+}
+
+type PoliciesRepository = ReturnType<typeof createPoliciesRepository>
+
+export interface PoliciesDependencies {
+  session: () => VaultSession
+  clock: { now(): number }
+  connections: ConnectionsService
+}
+
+export function createPoliciesService(dependencies: PoliciesDependencies) {
+  const repositories = new WeakMap<Database.Database, PoliciesRepository>()
+  const withVault = <T>(work: (session: VaultSession, repository: PoliciesRepository) => T): T => {
+    const session = dependencies.session()
+    let repository = repositories.get(session.db)
+    if (!repository) {
+      repository = createPoliciesRepository(session.db)
+      repositories.set(session.db, repository)
+    }
+    return work(session, repository)
+  }
+  const findConnection = (id: string | null) => {
+    if (id === null) return null
+    try {
+      return dependencies.connections.get(id)
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'ENTITY_NOT_FOUND') return null
+      throw error
+    }
+  }
+
+  function list(input: Input<'policies.list'>): ConnectionPolicy[] {
+    return withVault((_session, repository) =>
+      repository.list(input.pieceName ?? null, input.projectId ?? null).map(toPolicy),
+    )
+  }
+
+  function set(input: Input<'policies.set'>, origin: string): ConnectionPolicy {
+    return withVault((session, repository) =>
+      session.transaction(() => {
+        checkPolicyConnection(input, findConnection(input.connectionId))
+        const row: PolicyRow = {
+          piece_name: input.pieceName,
+          project_id: input.projectId,
+          type: input.type,
+          connection_id: input.connectionId,
+          updated_ms: dependencies.clock.now(),
+        }
+        repository.write(row)
+        session.audit({
+          action: 'policy.set',
+          origin,
+          entityType: 'connection_policy',
+          entityId: `${input.pieceName}:${input.projectId}`,
+          details: {
+            pieceName: input.pieceName,
+            projectId: input.projectId,
+            type: input.type,
+            connectionId: input.connectionId,
+          },
+        })
+        return toPolicy(row)
+      }),
+    )
+  }
+
+  function resolve(input: Input<'policies.resolve'>): PolicyResolution {
+    return withVault((_session, repository) => {
+      const row = repository.one(input.pieceName, input.projectId)
+      const policy = row ? toPolicy(row) : null
+      const userId =
+        input.externalId === undefined
+          ? null
+          : repository.userConnectionId(input.pieceName, input.externalId, input.projectId)
+      return resolveConnection({
+        pieceName: input.pieceName,
+        projectId: input.projectId,
+        externalId: input.externalId,
+        policy,
+        policyConnection: findConnection(policy?.connectionId ?? null),
+        userConnection: findConnection(userId),
+      })
+    })
+  }
+
+  return { list, set, resolve }
+}
+
+/** USER_REQUIRED has no connection; every other type names one of the same piece. */
+function checkPolicyConnection(
+  input: Input<'policies.set'>,
+  connection: ReturnType<ConnectionsService['get']> | null,
+): void {
+  if (input.type === 'USER_REQUIRED') {
+    if (input.connectionId !== null) {
+      throw validationError('A USER_REQUIRED policy has no default connection: leave connectionId empty.')
+    }
+    return
+  }
+  if (input.connectionId === null) {
+    throw validationError(`A ${input.type} policy needs a connectionId.`)
+  }
+  if (!connection) throw notFoundError('app_connection', input.connectionId, 'Connection not found')
+  if (connection.pieceName !== input.pieceName) {
+    throw validationError(
+      `Connection "${connection.displayName}" is for ${connection.pieceName}, not ${input.pieceName}.`,
+    )
+  }
+  if (
+    input.type === 'ENFORCED_PROJECT' &&
+    connection.projectIds.length > 0 &&
+    !connection.projectIds.includes(input.projectId)
+  ) {
+    throw validationError(
+      `Connection "${connection.displayName}" is not available in project ${input.projectId}, so it cannot be enforced there.`,
+    )
+  }
+}
+
+function toPolicy(row: PolicyRow): ConnectionPolicy {
+  return {
+    pieceName: row.piece_name,
+    projectId: row.project_id,
+    type: row.type,
+    connectionId: row.connection_id,
+    updated: new Date(row.updated_ms).toISOString(),
+  }
+}
+
+export function policyHandlers(
+  service: ReturnType<typeof createPoliciesService>,
+): Pick<Handlers, 'policies.list' | 'policies.set' | 'policies.resolve'> {
+  return {
+    'policies.list': (input) => service.list(input),
+    'policies.set': (input, context) => service.set(input, context.origin),
+    'policies.resolve': (input) => service.resolve(input),
+  }
+}
