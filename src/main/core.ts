@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto'
 import { createEventBus, type EventBus } from './api/event-bus'
-import { pendingHandlers } from './api/pending-handlers'
 import { createRouter, type Handlers, type Router } from './api/router'
 import { appHandlers, type AppIdentity } from './app/app-handlers'
 import { auditHandlers } from './audit/audit-handlers'
+import { clipboardHandlers } from './clipboard/clipboard-handlers'
 import { connectionHandlers } from './connections/handlers'
 import { createConnectionsService } from './connections/service'
 import { createPoliciesService, policyHandlers } from './policies/policies'
 import { systemClock, type Clock } from './platform/clock'
 import { createKeyringKeeper } from './platform/keyring-keeper'
+import type { SystemClipboard } from './platform/clipboard'
 import type { Logger } from './platform/logger'
 import type { RandomBytes } from './vault/envelope'
 import type { SecretKeeper } from './vault/secret-keeper'
@@ -34,6 +35,8 @@ export interface CoreDependencies {
    * false; elsewhere a wall-clock-jump detector stands in for them.
    */
   detectSuspendByClock?: boolean
+  /** The OS clipboard (desktop). Without one, a copied secret is handed to the page to write. */
+  clipboard?: SystemClipboard
 }
 
 export interface LatchkeyCore {
@@ -71,12 +74,12 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     random: dependencies.randomBytes ?? randomBytes,
   })
   const handlers: Handlers = {
-    ...pendingHandlers,
     ...appHandlers(dependencies.identity),
     ...vaultHandlers(vault),
     ...auditHandlers(vault),
     ...connectionHandlers(connections, events),
     ...policyHandlers(createPoliciesService({ session, clock, connections })),
+    ...clipboardHandlers({ connections, vault, clock, system: dependencies.clipboard }),
   }
   const router = createRouter(handlers, {
     onUnexpectedError: (procedure, error) =>

@@ -21,6 +21,7 @@ import {
   type ListFilter,
   type QueryPlan,
 } from './list-query'
+import { pickCopyField } from './copy-field'
 import { createConnectionsRepository, type ConnectionsRepository, type ConnectionWrite } from './repository'
 import { toConnection, type ConnectionRow } from './rows'
 import { normalizeValue, tokenExpiryMs, valueOrDefault } from './value'
@@ -86,7 +87,7 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
       const beyond = (way: CursorDirection, position: CursorPosition) =>
         repository.get<{ found: number }>(existsBeyondQuery(plan, way, position))?.found === 1
       const hasAfter = direction === 'next' ? more : beyond('next', positionOf(last))
-      const hasBefore = direction === 'prev' ? more : cursor !== null && beyond('prev', positionOf(first))
+      const hasBefore = direction === 'prev' ? more : cursor !== null
       return {
         data: connectionsOf(repository, page),
         next: hasAfter ? cursors.encode('connections', fingerprint, 'next', positionOf(last)) : null,
@@ -221,7 +222,13 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
     )
   }
 
-  function reveal(id: string, origin: string): { id: string; value: ConnectionValue } {
+  /** Decrypts one value for an explicit user action, audited in the same transaction as the read. */
+  function openValue(
+    id: string,
+    origin: string,
+    action: 'connection.reveal' | 'connection.copy',
+    pick: (value: ConnectionValue) => { details: Record<string, string> },
+  ): { id: string; value: ConnectionValue } {
     return withVault((session, repository) =>
       session.transaction(() => {
         const row = requireRow(repository, id)
@@ -236,16 +243,33 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
           )
         }
         const value = JSON.parse(session.open('connection-value', row.id, envelope)) as ConnectionValue
+        // Chosen before the audit entry is written, so a refused field leaves no entry behind.
+        const { details } = pick(value)
         session.audit({
-          action: 'connection.reveal',
+          action,
           origin,
           entityType: ENTITY_TYPE,
           entityId: row.id,
-          details: { displayName: row.display_name, pieceName: row.piece_name, type: row.type },
+          details: { displayName: row.display_name, pieceName: row.piece_name, type: row.type, ...details },
         })
         return { id: row.id, value }
       }),
     )
+  }
+
+  function reveal(id: string, origin: string): { id: string; value: ConnectionValue } {
+    return openValue(id, origin, 'connection.reveal', () => ({ details: {} }))
+  }
+
+  /** The text of one field of the value, for the clipboard; the audit entry names the field, never its text. */
+  function copyText(id: string, field: string | undefined, origin: string): string {
+    let text = ''
+    openValue(id, origin, 'connection.copy', (value) => {
+      const picked = pickCopyField(value, field)
+      text = picked.text
+      return { details: { field: picked.field } }
+    })
+    return text
   }
 
   function remove(
@@ -408,7 +432,21 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
     )
   }
 
-  return { list, slice, get, save, update, reveal, remove, replace, owners, flows, linkFlow, unlinkFlow }
+  return {
+    list,
+    slice,
+    get,
+    save,
+    update,
+    reveal,
+    copyText,
+    remove,
+    replace,
+    owners,
+    flows,
+    linkFlow,
+    unlinkFlow,
+  }
 }
 
 export type ConnectionsService = ReturnType<typeof createConnectionsService>
