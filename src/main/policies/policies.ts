@@ -10,7 +10,7 @@ import { AppError, notFoundError, validationError } from '../../shared/errors'
 import type { Handlers } from '../api/router'
 import type { ConnectionsService } from '../connections/service'
 import type { VaultSession } from '../vault/session'
-import { resolveConnection } from './resolver'
+import { isAvailableIn, resolveConnection } from './resolver'
 
 type Input<Name extends keyof Procedures> = ParsedInputOf<Procedures[Name]>
 
@@ -23,8 +23,10 @@ interface PolicyRow {
 }
 
 function createPoliciesRepository(db: Database.Database) {
-  const list = db.prepare<[string | null, string | null], PolicyRow>(
-    `SELECT * FROM connection_policies WHERE (?1 IS NULL OR piece_name = ?1) AND (?2 IS NULL OR project_id = ?2)
+  // Named parameters: better-sqlite3 does not bind numbered ones (?1) positionally ("Too many parameter values").
+  const list = db.prepare<[{ pieceName: string | null; projectId: string | null }], PolicyRow>(
+    `SELECT * FROM connection_policies
+     WHERE (@pieceName IS NULL OR piece_name = @pieceName) AND (@projectId IS NULL OR project_id = @projectId)
      ORDER BY piece_name, project_id`,
   )
   const one = db.prepare<[string, string], PolicyRow>(
@@ -37,23 +39,26 @@ function createPoliciesRepository(db: Database.Database) {
   )
   // The user's connection for a piece in a project: linked to the project, or linked to none (an
   // organisation-wide connection, Weavz's projectId: null). Prefer ACTIVE, then the project's own.
-  const userConnection = db.prepare<[string, string, string], { id: string }>(
+  const userConnection = db.prepare<
+    [{ pieceName: string; externalId: string; projectId: string }],
+    { id: string }
+  >(
     `SELECT c.id FROM connections c
-     WHERE c.piece_name = ?1 AND c.external_id = ?2
-       AND (EXISTS (SELECT 1 FROM connection_projects p WHERE p.connection_id = c.id AND p.project_id = ?3)
+     WHERE c.piece_name = @pieceName AND c.external_id = @externalId
+       AND (EXISTS (SELECT 1 FROM connection_projects p WHERE p.connection_id = c.id AND p.project_id = @projectId)
             OR NOT EXISTS (SELECT 1 FROM connection_projects p WHERE p.connection_id = c.id))
      ORDER BY c.status = 'ACTIVE' DESC,
-       EXISTS (SELECT 1 FROM connection_projects p WHERE p.connection_id = c.id AND p.project_id = ?3) DESC,
+       EXISTS (SELECT 1 FROM connection_projects p WHERE p.connection_id = c.id AND p.project_id = @projectId) DESC,
        c.updated_ms DESC, c.id
      LIMIT 1`,
   )
   return {
-    list: (pieceName: string | null, projectId: string | null) => list.all(pieceName, projectId),
+    list: (pieceName: string | null, projectId: string | null) => list.all({ pieceName, projectId }),
     one: (pieceName: string, projectId: string) => one.get(pieceName, projectId),
     write: (policy: PolicyRow) =>
       write.run(policy.piece_name, policy.project_id, policy.type, policy.connection_id, policy.updated_ms),
     userConnectionId: (pieceName: string, externalId: string, projectId: string) =>
-      userConnection.get(pieceName, externalId, projectId)?.id ?? null,
+      userConnection.get({ pieceName, externalId, projectId })?.id ?? null,
   }
 }
 
@@ -163,13 +168,23 @@ function checkPolicyConnection(
       `Connection "${connection.displayName}" is for ${connection.pieceName}, not ${input.pieceName}.`,
     )
   }
+  const role = input.type === 'USER_WITH_DEFAULT' ? 'the default' : 'enforced'
+  if (!isAvailableIn(connection, input.projectId)) {
+    throw validationError(
+      `Connection "${connection.displayName}" is not available in project ${input.projectId}, so it cannot be ${role} there.`,
+    )
+  }
+  // Weavz: ENFORCED_ORG enforces "a single org-level connection" and USER_WITH_DEFAULT falls back to
+  // "a default org-level connection"; only ENFORCED_PROJECT takes a project's own connection.
   if (
-    input.type === 'ENFORCED_PROJECT' &&
-    connection.projectIds.length > 0 &&
-    !connection.projectIds.includes(input.projectId)
+    input.type !== 'ENFORCED_PROJECT' &&
+    connection.scope === 'PROJECT' &&
+    connection.projectIds.length > 0
   ) {
     throw validationError(
-      `Connection "${connection.displayName}" is not available in project ${input.projectId}, so it cannot be enforced there.`,
+      `Connection "${connection.displayName}" belongs to project ${connection.projectIds.join(', ')} only; ` +
+        `a ${input.type} policy needs an organisation-level connection (PLATFORM, or linked to no project).` +
+        (input.type === 'ENFORCED_ORG' ? ' Use ENFORCED_PROJECT to enforce a project connection.' : ''),
     )
   }
 }

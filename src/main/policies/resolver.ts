@@ -116,6 +116,11 @@ function requireUserConnection(facts: ResolutionFacts, where: string, hint: stri
   return user
 }
 
+/** Linked to no project (organisation-wide, Weavz's projectId: null) or to this one. */
+export function isAvailableIn(connection: { projectIds: string[] }, projectId: string): boolean {
+  return connection.projectIds.length === 0 || connection.projectIds.includes(projectId)
+}
+
 function requireUsable(
   connection: AppConnection | null,
   policy: ConnectionPolicy,
@@ -131,6 +136,14 @@ function requireUsable(
   if (connection.status !== 'ACTIVE') {
     throw new AppError('VALIDATION', {
       message: `The ${policy.type} policy for ${where} names "${connection.displayName}", which is ${connection.status}: reconnect it.`,
+      entityType: 'app_connection',
+      entityId: connection.id,
+    })
+  }
+  // Its projects may have changed since the policy was set: never hand a project another's connection.
+  if (!isAvailableIn(connection, policy.projectId)) {
+    throw new AppError('VALIDATION', {
+      message: `The ${policy.type} policy for ${where} names "${connection.displayName}", which is no longer available in project ${policy.projectId}. Set the policy again.`,
       entityType: 'app_connection',
       entityId: connection.id,
     })
