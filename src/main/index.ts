@@ -1,9 +1,10 @@
-import { app, BrowserWindow } from 'electron'
+import { app, clipboard, powerMonitor, type BrowserWindow } from 'electron'
 import { join } from 'node:path'
 import { createCore, type LatchkeyCore } from './core'
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './hosts/desktop/app-protocol'
 import { bindIpc } from './hosts/desktop/ipc'
 import { electronNativeBinding } from './hosts/desktop/native-binding'
+import { createSafeStorageKeeper } from './hosts/desktop/safe-storage-keeper'
 import { installSecurityGuards } from './hosts/desktop/security'
 import { createMainWindow } from './hosts/desktop/window'
 import { createStderrLogger } from './platform/logger'
@@ -35,7 +36,14 @@ if (!app.requestSingleInstanceLock()) {
       dataDir: app.getPath('userData'),
       logger,
       sqliteNativeBinding: electronNativeBinding(appRoot, process.versions.electron, process.resourcesPath),
+      secretKeeper: createSafeStorageKeeper(),
+      clipboard,
+      // powerMonitor reports suspend and screen lock directly; no wall-clock guessing needed.
+      detectSuspendByClock: false,
     })
+    const vault = core.vault
+    powerMonitor.on('suspend', () => vault.hostSuspended('suspend'))
+    powerMonitor.on('lock-screen', () => vault.hostSuspended('lock-screen'))
     const rendererUrl = devServerUrl ?? `${APP_ORIGIN}/index.html`
     const isAppUrl = (url: string) =>
       url.startsWith(`${APP_ORIGIN}/`) || (!!devServerUrl && url.startsWith(devServerUrl))
