@@ -1,0 +1,159 @@
+import { useState, type FormEvent } from 'react'
+import { CONNECTION_TYPES, type ConnectionType } from '../../../../shared/contract/connections'
+import { KeyValueRows } from '../../components/KeyValueRows'
+import { Modal } from '../../components/Modal'
+import { TextField } from '../../components/TextField'
+import { api, asAppError } from '../../stores/api'
+import { useConnectionsQuery } from '../../stores/connections-query-store'
+import { useSelectionStore } from '../../stores/selection-store'
+import { handleLockedError } from '../../stores/vault-store'
+import { toast } from '../toasts/toast-store'
+import {
+  emptyForm,
+  serverFieldErrors,
+  toCreateInput,
+  validateCreate,
+  type ConnectionForm,
+  type FieldErrors,
+} from './connection-form'
+import { typeLabel } from './format'
+import { ValueFields } from './ValueFields'
+
+export function CreateConnectionDialog({ onClose }: { onClose(): void }) {
+  const [form, setForm] = useState<ConnectionForm>(emptyForm)
+  // Errors show after the first submit, then follow every edit (as main would answer).
+  const [submitted, setSubmitted] = useState(false)
+  const [serverError, setServerError] = useState<{ message: string; fields: FieldErrors } | null>(null)
+  const [busy, setBusy] = useState(false)
+  const invalidate = useConnectionsQuery((s) => s.invalidate)
+  const openDetail = useSelectionStore((s) => s.open)
+
+  const errors: FieldErrors = submitted ? { ...serverError?.fields, ...validateCreate(form) } : {}
+  const patch = (next: Partial<ConnectionForm>) => {
+    setForm((f) => ({ ...f, ...next }))
+    setServerError(null)
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault()
+    setSubmitted(true)
+    if (Object.keys(validateCreate(form)).length > 0) return
+    setBusy(true)
+    try {
+      // The input was validated with the contract's schema above; main parses it again.
+      const input = toCreateInput(form) as Parameters<ReturnType<typeof api>['connections']['create']>[0]
+      const { connection } = await api().connections.create(input)
+      toast(`Created “${connection.displayName}”.`)
+      invalidate()
+      openDetail(connection.id)
+      onClose()
+    } catch (failure) {
+      handleLockedError(failure)
+      const error = asAppError(failure)
+      setServerError({ message: error.params.message, fields: serverFieldErrors(error.params) })
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <Modal open onClose={onClose} title="New connection" wide>
+      <form onSubmit={submit} noValidate className="form">
+        <div className="field-grid">
+          <TextField
+            label="Name"
+            value={form.displayName}
+            onChange={(displayName) => patch({ displayName })}
+            error={errors.displayName}
+            autoFocus
+          />
+          <TextField
+            label="Piece name"
+            value={form.pieceName}
+            onChange={(pieceName) => patch({ pieceName })}
+            error={errors.pieceName}
+            placeholder="@activepieces/piece-slack"
+          />
+          <TextField
+            label="Piece version"
+            value={form.pieceVersion}
+            onChange={(pieceVersion) => patch({ pieceVersion })}
+            error={errors.pieceVersion}
+            placeholder="0.5.2"
+          />
+          <TextField
+            label="External id"
+            value={form.externalId}
+            onChange={(externalId) => patch({ externalId })}
+            error={errors.externalId}
+            hint="How flows refer to it; generated when empty."
+          />
+          <div className="field">
+            <label htmlFor="connection-type">Type</label>
+            <select
+              id="connection-type"
+              value={form.type}
+              onChange={(e) => patch({ type: e.target.value as ConnectionType })}
+            >
+              {CONNECTION_TYPES.map((type) => (
+                <option key={type} value={type}>
+                  {typeLabel(type)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="connection-scope">Scope</label>
+            <select
+              id="connection-scope"
+              value={form.scope}
+              onChange={(e) => patch({ scope: e.target.value as ConnectionForm['scope'] })}
+            >
+              <option value="PROJECT">Project</option>
+              <option value="PLATFORM">Platform</option>
+            </select>
+          </div>
+          <TextField
+            label="Project ids"
+            value={form.projectIds}
+            onChange={(projectIds) => patch({ projectIds })}
+            error={errors.projectIds}
+            hint={form.scope === 'PLATFORM' ? 'Comma-separated.' : 'At most one for a project connection.'}
+          />
+          {form.scope === 'PLATFORM' ? (
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                checked={form.preSelectForNewProjects}
+                onChange={(e) => patch({ preSelectForNewProjects: e.target.checked })}
+              />
+              Pre-select for new projects
+            </label>
+          ) : null}
+        </div>
+        <h3>Credentials</h3>
+        <ValueFields form={form} errors={errors} patch={patch} />
+        <h3>Metadata</h3>
+        <KeyValueRows
+          label="Metadata"
+          rows={form.metadata}
+          onChange={(metadata) => patch({ metadata })}
+          error={errors.metadata}
+        />
+        {serverError ? (
+          <p className="form-error" role="alert">
+            {serverError.message}
+          </p>
+        ) : null}
+        <div className="button-row end">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Saving…' : 'Create connection'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  )
+}

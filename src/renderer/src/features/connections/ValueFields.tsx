@@ -1,0 +1,134 @@
+import { KeyValueRows } from '../../components/KeyValueRows'
+import { TextField } from '../../components/TextField'
+import type { ConnectionForm, FieldErrors, OAuthFields } from './connection-form'
+
+interface Props {
+  form: ConnectionForm
+  errors: FieldErrors
+  patch(patch: Partial<ConnectionForm>): void
+}
+
+/** One set of fields per connection type; only the chosen type's fields are sent. */
+export function ValueFields({ form, errors, patch }: Props) {
+  switch (form.type) {
+    case 'NO_AUTH':
+      return <p className="muted small">This connection needs no credentials.</p>
+    case 'SECRET_TEXT':
+      return (
+        <TextField
+          label="Secret text"
+          type="password"
+          value={form.secretText}
+          onChange={(secretText) => patch({ secretText })}
+          error={errors['value.secret_text'] ?? errors.value}
+        />
+      )
+    case 'BASIC_AUTH':
+      return (
+        <>
+          <TextField
+            label="Username"
+            value={form.username}
+            onChange={(username) => patch({ username })}
+            error={errors['value.username'] ?? errors.value}
+          />
+          <TextField
+            label="Password"
+            type="password"
+            value={form.password}
+            onChange={(password) => patch({ password })}
+            error={errors['value.password']}
+          />
+        </>
+      )
+    case 'CUSTOM_AUTH':
+    case 'OIDC':
+      return (
+        <KeyValueRows
+          label="Property"
+          rows={form.props}
+          onChange={(props) => patch({ props })}
+          error={errors['value.props'] ?? errors.value}
+          secretValues
+        />
+      )
+    default:
+      return <OAuthValueFields form={form} errors={errors} patch={patch} />
+  }
+}
+
+function OAuthValueFields({ form, errors, patch }: Props) {
+  const o = form.oauth
+  const set = (field: keyof OAuthFields) => (value: string) => patch({ oauth: { ...o, [field]: value } })
+  const error = (field: string) => errors[`value.${field}`]
+  return (
+    <div className="field-grid">
+      <TextField
+        label="Access token"
+        type="password"
+        value={o.access_token}
+        onChange={set('access_token')}
+        error={error('access_token') ?? errors.value}
+      />
+      <TextField
+        label="Refresh token"
+        type="password"
+        value={o.refresh_token}
+        onChange={set('refresh_token')}
+        error={error('refresh_token')}
+      />
+      <TextField
+        label="Token URL"
+        type="url"
+        value={o.token_url}
+        onChange={set('token_url')}
+        error={error('token_url')}
+      />
+      <TextField
+        label="Client id"
+        value={o.client_id}
+        onChange={set('client_id')}
+        error={error('client_id')}
+      />
+      {form.type === 'OAUTH2' ? (
+        <TextField
+          label="Client secret"
+          type="password"
+          value={o.client_secret}
+          onChange={set('client_secret')}
+          error={error('client_secret')}
+        />
+      ) : null}
+      {form.type !== 'CLOUD_OAUTH2' ? (
+        <TextField
+          label="Redirect URL"
+          value={o.redirect_url}
+          onChange={set('redirect_url')}
+          error={error('redirect_url')}
+        />
+      ) : null}
+      <TextField
+        label="Token type"
+        value={o.token_type}
+        onChange={set('token_type')}
+        error={error('token_type')}
+      />
+      <TextField
+        label="Expires in (seconds)"
+        inputMode="numeric"
+        value={o.expires_in}
+        onChange={set('expires_in')}
+        error={error('expires_in')}
+      />
+      <TextField label="OAuth scope" value={o.scope} onChange={set('scope')} error={error('scope')} />
+      <div className="field">
+        <label htmlFor="grant-type">Grant type</label>
+        <select id="grant-type" value={o.grant_type} onChange={(e) => set('grant_type')(e.target.value)}>
+          <option value="">Not set</option>
+          <option value="authorization_code">Authorization code</option>
+          <option value="client_credentials">Client credentials</option>
+        </select>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,48 @@
+import { useEffect } from 'react'
+import { useUiStore } from '../../stores/ui-store'
+import { useVaultStore } from '../../stores/vault-store'
+
+export function focusSearch(): void {
+  const search = document.getElementById('connection-search') as HTMLInputElement | null
+  search?.focus()
+  search?.select()
+}
+
+const isTyping = (target: EventTarget | null) =>
+  target instanceof HTMLElement &&
+  (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+
+/**
+ * Global shortcuts while unlocked. Ctrl on Linux/Windows, Cmd on macOS; the browser's own
+ * Ctrl+F/N/L are taken over because the app is the page.
+ */
+export function useShortcuts(): void {
+  useEffect(() => {
+    function onKeyDown(event: KeyboardEvent) {
+      const mod = event.ctrlKey || event.metaKey
+      const key = event.key.toLowerCase()
+      const dialogOpen = useUiStore.getState().dialog.kind !== 'none'
+      if (mod && key === 'l') {
+        event.preventDefault()
+        void useVaultStore.getState().lock()
+        return
+      }
+      if (dialogOpen) return
+      if (mod && key === 'k') {
+        event.preventDefault()
+        useUiStore.getState().openDialog({ kind: 'palette' })
+      } else if (mod && key === 'n') {
+        event.preventDefault()
+        useUiStore.getState().openDialog({ kind: 'create' })
+      } else if (mod && key === 'f') {
+        event.preventDefault()
+        focusSearch()
+      } else if (event.key === '/' && !mod && !isTyping(event.target)) {
+        event.preventDefault()
+        focusSearch()
+      }
+    }
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
+  }, [])
+}

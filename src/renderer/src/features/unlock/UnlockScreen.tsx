@@ -1,0 +1,66 @@
+import { useState, type FormEvent } from 'react'
+import type { LockReason } from '../../../../shared/contract'
+import { useVaultStore, vaultSelectors } from '../../stores/vault-store'
+import { PasswordField } from './PasswordField'
+import { AppInfoBadge } from '../shell/AppInfoBadge'
+
+const REASONS: Record<LockReason, string> = {
+  manual: 'Locked.',
+  idle: 'Locked after a period of inactivity.',
+  suspend: 'Locked when the system went to sleep or the screen locked.',
+  shutdown: 'Locked.',
+}
+
+export function UnlockScreen() {
+  const [password, setPassword] = useState('')
+  const busy = useVaultStore(vaultSelectors.busy)
+  const error = useVaultStore(vaultSelectors.error)
+  const keychain = useVaultStore(vaultSelectors.keychain)
+  const lockReason = useVaultStore(vaultSelectors.lockReason)
+  const path = useVaultStore(vaultSelectors.path)
+  const unlock = useVaultStore((s) => s.unlock)
+  const unlockWithKeychain = useVaultStore((s) => s.unlockWithKeychain)
+
+  async function submit(event: FormEvent) {
+    event.preventDefault()
+    const ok = await unlock(password)
+    // Never keep a password around longer than the attempt: wrong or right, the field empties.
+    setPassword('')
+    if (!ok) document.querySelector<HTMLInputElement>('.gate input[autocomplete="current-password"]')?.focus()
+  }
+
+  return (
+    <main className="gate">
+      <form className="gate-card" onSubmit={submit} aria-labelledby="unlock-title">
+        <h1 id="unlock-title">Unlock Latchkey</h1>
+        {lockReason && lockReason !== 'manual' ? <p className="notice">{REASONS[lockReason]}</p> : null}
+        <PasswordField
+          label="Master password"
+          value={password}
+          onChange={setPassword}
+          autoFocus
+          autoComplete="current-password"
+          invalid={error?.code === 'AUTHENTICATION'}
+          describedBy={error ? 'unlock-error' : undefined}
+        />
+        {error && (
+          <p id="unlock-error" className="form-error" role="alert">
+            {error.code === 'AUTHENTICATION' ? 'Wrong password. Try again.' : error.params.message}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={busy || password.length === 0}>
+          {busy ? 'Unlocking…' : 'Unlock'}
+        </button>
+        {keychain.enrolled && keychain.available ? (
+          <button type="button" disabled={busy} onClick={() => void unlockWithKeychain()}>
+            Unlock with system keychain
+          </button>
+        ) : null}
+        {path ? <p className="muted small">Vault: {path}</p> : null}
+      </form>
+      <footer className="gate-footer">
+        <AppInfoBadge />
+      </footer>
+    </main>
+  )
+}

@@ -1,0 +1,148 @@
+import { create } from 'zustand'
+import type { AppConnection, ConnectionScope, ConnectionStatus, ListSort } from '../../../shared/contract'
+import type { AppError } from '../../../shared/errors'
+import { api, asAppError } from './api'
+import { handleLockedError } from './vault-store'
+
+/** What the filter bar edits. Empty strings mean "any"; the query sends only what is set. */
+export interface ConnectionFilters {
+  search: string
+  pieceName: string
+  status: ConnectionStatus[]
+  scope: ConnectionScope | ''
+  projectId: string
+  /** '' any, 'local' local-only (remoteId null), else one remote's id. */
+  remote: string
+  sort: ListSort
+}
+
+export const EMPTY_FILTERS: ConnectionFilters = {
+  search: '',
+  pieceName: '',
+  status: [],
+  scope: '',
+  projectId: '',
+  remote: '',
+  sort: 'updated',
+}
+
+/** Rows come from main in pages of this size as the visible window moves (connections.slice). */
+export const PAGE_SIZE = 100
+
+interface QueryStore {
+  filters: ConnectionFilters
+  /** Bumped on every filter change; answers for an older generation are dropped. */
+  generation: number
+  /** null until the first page of the current generation arrives. */
+  total: number | null
+  /** Bumped when a page lands, so the table re-reads the row cache. */
+  version: number
+  status: 'idle' | 'loading' | 'error'
+  error: AppError | null
+  setFilters(patch: Partial<ConnectionFilters>): void
+  resetFilters(): void
+  /** Fetches any page of [start, end] that is not cached or in flight. */
+  ensureRange(start: number, end: number): void
+  /** Drops the cache and refetches the current window (after a change, or an event from main). */
+  invalidate(): void
+}
+
+// Rows live outside React state: a Map of pages replaced per fetch keeps 100k rows out of renders.
+const pages = new Map<number, AppConnection[]>()
+// After an invalidate (same filters, something changed in main) the old rows stay on screen until
+// their fresh page arrives, so an edit never blanks the table.
+let stalePages = new Map<number, AppConnection[]>()
+const inFlight = new Set<number>()
+let lastRange: [number, number] = [0, PAGE_SIZE - 1]
+
+export function rowAt(index: number): AppConnection | undefined {
+  const page = Math.floor(index / PAGE_SIZE)
+  return (pages.get(page) ?? stalePages.get(page))?.[index % PAGE_SIZE]
+}
+
+export function toSliceFilter(filters: ConnectionFilters) {
+  return {
+    sort: filters.sort,
+    ...(filters.search.trim() ? { displayName: filters.search.trim().slice(0, 200) } : {}),
+    ...(filters.pieceName.trim() ? { pieceName: filters.pieceName.trim() } : {}),
+    ...(filters.status.length > 0 ? { status: filters.status } : {}),
+    ...(filters.scope ? { scope: filters.scope } : {}),
+    ...(filters.projectId.trim() ? { projectId: filters.projectId.trim() } : {}),
+    ...(filters.remote === 'local' ? { remoteId: null } : filters.remote ? { remoteId: filters.remote } : {}),
+  }
+}
+
+export const useConnectionsQuery = create<QueryStore>()((set, get) => {
+  function fetchPage(page: number): void {
+    if (pages.has(page) || inFlight.has(page)) return
+    const { generation, filters } = get()
+    inFlight.add(page)
+    set({ status: 'loading' })
+    api()
+      .connections.slice({ ...toSliceFilter(filters), offset: page * PAGE_SIZE, limit: PAGE_SIZE })
+      .then(({ data, total }) => {
+        // A newer query has started since: this answer describes a list nobody is looking at.
+        if (get().generation !== generation) return
+        inFlight.delete(page)
+        pages.set(page, data)
+        set((s) => ({
+          total,
+          version: s.version + 1,
+          status: inFlight.size ? 'loading' : 'idle',
+          error: null,
+        }))
+      })
+      .catch((failure: unknown) => {
+        if (get().generation !== generation) return
+        inFlight.delete(page)
+        handleLockedError(failure)
+        set({ status: 'error', error: asAppError(failure) })
+      })
+  }
+
+  function restart(filters: ConnectionFilters, keepRowsOnScreen: boolean): void {
+    stalePages = keepRowsOnScreen ? new Map(pages) : new Map()
+    pages.clear()
+    inFlight.clear()
+    set((s) => ({ filters, generation: s.generation + 1, version: s.version + 1 }))
+    get().ensureRange(lastRange[0], lastRange[1])
+  }
+
+  return {
+    filters: EMPTY_FILTERS,
+    generation: 0,
+    total: null,
+    version: 0,
+    status: 'idle',
+    error: null,
+    setFilters: (patch) => {
+      // A new query starts at the top: keep the old total until the new one answers (no flash).
+      lastRange = [0, PAGE_SIZE - 1]
+      restart({ ...get().filters, ...patch }, false)
+    },
+    resetFilters: () => {
+      lastRange = [0, PAGE_SIZE - 1]
+      restart(EMPTY_FILTERS, false)
+    },
+    ensureRange: (start, end) => {
+      lastRange = [start, end]
+      const first = Math.floor(Math.max(0, start) / PAGE_SIZE)
+      const last = Math.floor(Math.max(0, end) / PAGE_SIZE)
+      for (let page = first; page <= last; page++) fetchPage(page)
+    },
+    invalidate: () => restart(get().filters, true),
+  }
+})
+
+export const querySelectors = {
+  filters: (s: QueryStore) => s.filters,
+  total: (s: QueryStore) => s.total,
+  version: (s: QueryStore) => s.version,
+  generation: (s: QueryStore) => s.generation,
+  loading: (s: QueryStore) => s.status === 'loading',
+  error: (s: QueryStore) => s.error,
+  hasFilters: (s: QueryStore) => {
+    const f = s.filters
+    return !!(f.search || f.pieceName || f.status.length || f.scope || f.projectId || f.remote)
+  },
+}
