@@ -17,7 +17,7 @@ export interface ListFilter {
  * How the displayName filter is answered. FTS5 trigram finds substrings of 3+ characters from an
  * index, which is the fast way when few rows match; when many match it is faster to walk the sort
  * index and test each row, because a page then fills after a few hundred rows. Both paths test the
- * same `instr(lower(...))` predicate, so they always agree on which rows match.
+ * same `instr(<folded name>, ?)` predicate, so they always agree on which rows match.
  */
 export type NameSearch = 'none' | 'fts' | 'scan'
 
@@ -64,6 +64,27 @@ export const SORTS: Record<ListSort, SortSpec> = {
 }
 
 const COLUMNS = `c.*, EXISTS (SELECT 1 FROM connection_values v WHERE v.connection_id = c.id) AS has_value`
+
+/** The SQL function the repository registers on each database handle: foldCase below. */
+export const FOLD_CASE_FUNCTION = 'latchkey_fold_case'
+
+/**
+ * Lower case one character at a time, for the case-insensitive displayName match. SQLite's lower()
+ * folds only ASCII, so "почта" would not find "Почта" nor "über" "ÜBER" (Postgres ILIKE, which
+ * Activepieces uses, finds both). A character whose lower case is longer (İ) is kept as it is, as
+ * FTS5 folds one character into one.
+ */
+export function foldCase(text: string): string {
+  let folded = ''
+  for (const character of text) {
+    const lower = character.toLowerCase()
+    folded += lower.length === character.length ? lower : character
+  }
+  return folded
+}
+
+/** ASCII names (every character one byte) fold with SQLite's own lower(); only the rest call into JS. */
+const FOLDED_NAME = `CASE WHEN length(c.display_name) = octet_length(c.display_name) THEN lower(c.display_name) ELSE ${FOLD_CASE_FUNCTION}(c.display_name) END`
 
 /** FTS5 query syntax would treat quotes and operators specially; a quoted phrase is matched literally. */
 export function ftsPhrase(text: string): string {
@@ -125,8 +146,8 @@ export function whereOf(plan: QueryPlan): Sql {
     }
     // instr, not LIKE: '%' and '_' in what the user typed are literal characters (Activepieces
     // passes them to ILIKE unescaped, so "50%" matches "50 people").
-    terms.push('instr(lower(c.display_name), lower(?)) > 0')
-    params.push(filter.displayName)
+    terms.push(`instr(${FOLDED_NAME}, ?) > 0`)
+    params.push(foldCase(filter.displayName))
   }
   return { sql: terms.length > 0 ? terms.join(' AND ') : '1', params }
 }
@@ -228,4 +249,4 @@ export function sliceRowidsQuery(plan: QueryPlan, offset: number, limit: number)
   }
 }
 
-export const rowsByRowidQuery = `SELECT ${COLUMNS} FROM connections c WHERE c.rowid IN (SELECT value FROM json_each(?))`
+export const rowsByRowidQuery = `SELECT c.rowid AS rowid, ${COLUMNS} FROM connections c WHERE c.rowid IN (SELECT value FROM json_each(?))`

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { FlowReference } from '../../shared/contract'
 import type { ConnectionRow, Related } from './rows'
-import { rowsByRowidQuery, type Sql } from './list-query'
+import { FOLD_CASE_FUNCTION, foldCase, rowsByRowidQuery, type Sql } from './list-query'
 
 /** The columns a write sets; health columns not listed here are left to the refresher. */
 export interface ConnectionWrite {
@@ -44,6 +44,9 @@ const ROW = `SELECT c.*, EXISTS (SELECT 1 FROM connection_values v WHERE v.conne
  * are built per filter shape (list-query.ts) and cached here by their text.
  */
 export function createConnectionsRepository(db: Database.Database) {
+  db.function(FOLD_CASE_FUNCTION, { deterministic: true }, (text: unknown) =>
+    typeof text === 'string' ? foldCase(text) : text,
+  )
   const dynamic = new Map<string, Database.Statement>()
   const prepared = (sql: string): Database.Statement => {
     let statement = dynamic.get(sql)

@@ -87,7 +87,7 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
       const beyond = (way: CursorDirection, position: CursorPosition) =>
         repository.get<{ found: number }>(existsBeyondQuery(plan, way, position))?.found === 1
       const hasAfter = direction === 'next' ? more : beyond('next', positionOf(last))
-      const hasBefore = direction === 'prev' ? more : cursor !== null
+      const hasBefore = direction === 'prev' ? more : cursor !== null && beyond('prev', positionOf(first))
       return {
         data: connectionsOf(repository, page),
         next: hasAfter ? cursors.encode('connections', fingerprint, 'next', positionOf(last)) : null,

@@ -1,0 +1,826 @@
+import fc from 'fast-check'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type {
+  AppConnection,
+  ConnectionScope,
+  ConnectionStatus,
+  ListSort,
+  Page,
+} from '../../../src/shared/contract'
+import { LIST_SORTS } from '../../../src/shared/contract/connections'
+import { connectionsHarness, insertRemote, SLACK, type ConnectionsHarness } from './support'
+
+// connections.list and connections.slice through the router: every filter, every sort, the
+// keyset cursor's guarantees (REFERENCE.md §1.2: Activepieces skips and repeats rows that share a
+// second, and answers 500 or silently restarts on a bad cursor), and a property test against a
+// brute-force filter and sort in memory.
+
+const GMAIL = '@activepieces/piece-gmail'
+const OPENAI = '@activepieces/piece-openai'
+/** 2026-01-01T00:00:00Z in Unix seconds, as an OAuth2 value's claimed_at. */
+const CLAIMED_AT = Date.UTC(2026, 0, 1) / 1000
+
+type Query = Record<string, unknown>
+type Pages = Page<AppConnection>[]
+
+const ids = (connections: readonly AppConnection[]) => connections.map((c) => c.id)
+
+function list(h: ConnectionsHarness, input: Query = {}): Promise<Page<AppConnection>> {
+  return h.call<Page<AppConnection>>('connections.list', input)
+}
+
+/** An OAuth2 connection whose token expires `expiresIn` seconds after CLAIMED_AT. */
+function expiring(expiresIn: number): Query {
+  return {
+    type: 'OAUTH2',
+    value: {
+      type: 'OAUTH2',
+      access_token: 'access-token',
+      token_url: 'https://oauth.example.com/token',
+      expires_in: expiresIn,
+      claimed_at: CLAIMED_AT,
+    },
+  }
+}
+
+/** ERROR is set by the token refresher; tests set it on the row as connections.test.ts does. */
+function markError(h: ConnectionsHarness, id: string): void {
+  h.session.db
+    .prepare(`UPDATE connections SET status = 'ERROR', status_reason = 'invalid_grant' WHERE id = ?`)
+    .run(id)
+}
+
+/** MISSING the real way: a forced delete of a connection a flow references leaves a placeholder. */
+async function makeMissing(h: ConnectionsHarness, id: string): Promise<void> {
+  await h.call('flows.link', { flowId: `flow_of_${id}`, connectionId: id })
+  await h.call('connections.delete', { id, force: true })
+}
+
+/** Follows `next` from the first page to the last. */
+async function walkForward(h: ConnectionsHarness, query: Query): Promise<Pages> {
+  const pages: Pages = [await list(h, query)]
+  for (let page = pages[0]!; page.next !== null;) {
+    page = await list(h, { ...query, cursor: page.next })
+    pages.push(page)
+    if (pages.length > 1000) throw new Error('next never ended')
+  }
+  return pages
+}
+
+/** Follows `previous` from `last` back to the first page; answers the pages in list order. */
+async function walkBackward(h: ConnectionsHarness, query: Query, last: Page<AppConnection>): Promise<Pages> {
+  const pages: Pages = [last]
+  for (let page = last; page.previous !== null;) {
+    page = await list(h, { ...query, cursor: page.previous })
+    pages.unshift(page)
+    if (pages.length > 1000) throw new Error('previous never ended')
+  }
+  return pages
+}
+
+/**
+ * Walks a list both ways and checks what a keyset cursor promises: every expected row exactly once,
+ * in order, full pages except the last, next/previous null exactly at the ends, and the same pages
+ * on the way back.
+ */
+async function expectWalk(
+  h: ConnectionsHarness,
+  query: Query,
+  limit: number,
+  expected: readonly string[],
+): Promise<Pages> {
+  const forward = await walkForward(h, { ...query, limit })
+  expect(forward.flatMap((page) => ids(page.data))).toEqual(expected)
+  if (expected.length === 0) {
+    expect(forward).toEqual([{ data: [], next: null, previous: null }])
+    return forward
+  }
+  expect(forward).toHaveLength(Math.ceil(expected.length / limit))
+  forward.forEach((page, index) => {
+    const isFirst = index === 0
+    const isLast = index === forward.length - 1
+    expect(page.data.length).toBe(isLast ? expected.length - limit * index : limit)
+    expect(page.previous === null).toBe(isFirst)
+    expect(page.next === null).toBe(isLast)
+  })
+  const backward = await walkBackward(h, { ...query, limit }, forward.at(-1)!)
+  expect(backward.map((page) => ids(page.data))).toEqual(forward.map((page) => ids(page.data)))
+  backward.forEach((page, index) => {
+    expect(page.previous === null).toBe(index === 0)
+    expect(page.next === null).toBe(index === backward.length - 1)
+  })
+  return forward
+}
+
+// The brute-force model: what each filter and sort means, written independently of the SQL.
+
+/** SQLite's NOCASE, which the displayName sort uses: ASCII letters fold, nothing else does. */
+const nocase = (text: string) => text.replace(/[A-Z]/g, (letter) => letter.toLowerCase())
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+const expiryMs = (c: AppConnection) =>
+  c.health.tokenExpiresAt === null ? Infinity : Date.parse(c.health.tokenExpiresAt)
+
+function compareFor(sort: ListSort): (a: AppConnection, b: AppConnection) => number {
+  switch (sort) {
+    case 'updated':
+      return (a, b) => Date.parse(b.updated) - Date.parse(a.updated) || compareText(b.id, a.id)
+    case 'created':
+      return (a, b) => Date.parse(b.created) - Date.parse(a.created) || compareText(b.id, a.id)
+    case 'displayName':
+      return (a, b) => compareText(nocase(a.displayName), nocase(b.displayName)) || compareText(a.id, b.id)
+    case 'expiry':
+      return (a, b) => {
+        const [x, y] = [expiryMs(a), expiryMs(b)]
+        return x < y ? -1 : x > y ? 1 : compareText(a.id, b.id)
+      }
+  }
+}
+
+function matches(c: AppConnection, query: Query): boolean {
+  const { pieceName, displayName, status, scope, projectId, remoteId } = query as {
+    pieceName?: string
+    displayName?: string
+    status?: ConnectionStatus[]
+    scope?: ConnectionScope
+    projectId?: string
+    remoteId?: string | null
+  }
+  return (
+    (pieceName === undefined || c.pieceName === pieceName) &&
+    (displayName === undefined || c.displayName.toLowerCase().includes(displayName.toLowerCase())) &&
+    (status === undefined || status.includes(c.status)) &&
+    (scope === undefined || c.scope === scope) &&
+    (projectId === undefined || c.projectIds.includes(projectId)) &&
+    (remoteId === undefined || c.remoteId === remoteId)
+  )
+}
+
+function expectedOf(all: readonly AppConnection[], query: Query): AppConnection[] {
+  const sort = (query.sort as ListSort | undefined) ?? 'updated'
+  return all.filter((c) => matches(c, query)).sort(compareFor(sort))
+}
+
+describe('connections.list', () => {
+  let h: ConnectionsHarness
+  beforeEach(async () => {
+    h = await connectionsHarness()
+  })
+  afterEach(async () => {
+    await h.dispose()
+  })
+
+  /** Every connection as connections.get answers it, for the model. */
+  async function everything(created: readonly AppConnection[]): Promise<AppConnection[]> {
+    return Promise.all(created.map((c) => h.call<AppConnection>('connections.get', { id: c.id })))
+  }
+
+  describe('filters', () => {
+    it('pieceName matches exactly: not a prefix, a suffix or another case', async () => {
+      const slack = await h.upsert({ pieceName: SLACK })
+      await h.upsert({ pieceName: GMAIL })
+      await h.upsert({ pieceName: `${SLACK}-extra` })
+      await h.upsert({ pieceName: 'slack' })
+      expect(ids((await list(h, { pieceName: SLACK })).data)).toEqual([slack.id])
+      expect((await list(h, { pieceName: 'piece-slack' })).data).toEqual([])
+      expect((await list(h, { pieceName: SLACK.toUpperCase() })).data).toEqual([])
+    })
+
+    it('displayName is a case-insensitive partial match, from one character up', async () => {
+      const company = await h.upsert({ displayName: 'Company Slack' })
+      const personal = await h.upsert({ displayName: 'personal SLACK bot' })
+      const gmail = await h.upsert({ displayName: 'Gmail (ops)' })
+      const name = async (displayName: string) =>
+        ids((await list(h, { displayName, sort: 'displayName' })).data)
+      // 3+ characters are answered from the trigram index, 1 and 2 by testing each row; both agree.
+      expect(await name('slack')).toEqual([company.id, personal.id])
+      expect(await name('SLA')).toEqual([company.id, personal.id])
+      expect(await name('sl')).toEqual([company.id, personal.id])
+      expect(await name('K')).toEqual([company.id, personal.id])
+      expect(await name('o')).toEqual([company.id, gmail.id, personal.id])
+      expect(await name('(OPS)')).toEqual([gmail.id])
+      expect(await name('ny sl')).toEqual([company.id])
+      expect(await name('slacker')).toEqual([])
+      expect(await name('q')).toEqual([])
+    })
+
+    it("displayName treats % and _ as the characters they are, not as wildcards (unlike Activepieces' ILIKE)", async () => {
+      const percent = await h.upsert({ displayName: 'Save 50% now' })
+      const underscore = await h.upsert({ displayName: 'api_key main' })
+      // What the same text would match as a LIKE pattern.
+      await h.upsert({ displayName: 'Save 500 now' })
+      await h.upsert({ displayName: 'apiXkey main' })
+      const name = async (displayName: string) => new Set(ids((await list(h, { displayName })).data))
+      expect(await name('50%')).toEqual(new Set([percent.id]))
+      expect(await name('%')).toEqual(new Set([percent.id]))
+      expect(await name('0%')).toEqual(new Set([percent.id]))
+      expect(await name('api_key')).toEqual(new Set([underscore.id]))
+      expect(await name('_')).toEqual(new Set([underscore.id]))
+      expect(await name('i_')).toEqual(new Set([underscore.id]))
+      expect(await name('%%')).toEqual(new Set())
+      expect(await name('5_0')).toEqual(new Set())
+      // FTS5 query syntax is not interpreted either.
+      const quoted = await h.upsert({ displayName: 'The "prod" key' })
+      expect(await name('"prod"')).toEqual(new Set([quoted.id]))
+      expect(await name('prod OR 500')).toEqual(new Set())
+      expect(await name('*')).toEqual(new Set())
+    })
+
+    it('displayName ignores case beyond ASCII too, as Postgres ILIKE does', async () => {
+      const german = await h.upsert({ displayName: 'ÜBERWEISUNG Bank' })
+      const russian = await h.upsert({ displayName: 'Почта России' })
+      const greek = await h.upsert({ displayName: 'Ωμέγα' })
+      const name = async (displayName: string) => ids((await list(h, { displayName })).data)
+      expect(await name('überweisung')).toEqual([german.id])
+      expect(await name('üb')).toEqual([german.id])
+      expect(await name('почта')).toEqual([russian.id])
+      expect(await name('ПОЧТА РОССИИ')).toEqual([russian.id])
+      expect(await name('по')).toEqual([russian.id])
+      expect(await name('ωμέ')).toEqual([greek.id])
+      expect(await name('ΩΜ')).toEqual([greek.id])
+      expect(
+        (await h.call<{ total: number }>('connections.slice', { displayName: 'почта', offset: 0 })).total,
+      ).toBe(1)
+    })
+
+    it('status takes any subset of ACTIVE, MISSING and ERROR, in any order', async () => {
+      const active = await h.upsert()
+      const broken = await h.upsert()
+      const missing = await h.upsert()
+      markError(h, broken.id)
+      await makeMissing(h, missing.id)
+      const status = async (...statuses: ConnectionStatus[]) =>
+        new Set(ids((await list(h, { status: statuses })).data))
+      expect(await status('ACTIVE')).toEqual(new Set([active.id]))
+      expect(await status('ERROR')).toEqual(new Set([broken.id]))
+      expect(await status('MISSING')).toEqual(new Set([missing.id]))
+      expect(await status('ERROR', 'MISSING')).toEqual(new Set([broken.id, missing.id]))
+      expect(await status('MISSING', 'ACTIVE', 'MISSING')).toEqual(new Set([active.id, missing.id]))
+      expect(await status('ACTIVE', 'ERROR', 'MISSING')).toEqual(new Set([active.id, broken.id, missing.id]))
+      for (const bad of [[], ['BROKEN'], 'ACTIVE']) {
+        expect(await h.errorOf('connections.list', { status: bad })).toMatchObject({
+          statusCode: 400,
+          code: 'VALIDATION',
+          params: { message: expect.stringContaining('status') },
+        })
+      }
+    })
+
+    it('scope and projectId: a PLATFORM connection is found under each of its projects', async () => {
+      const project = await h.upsert({ scope: 'PROJECT', projectIds: ['project_a'] })
+      const projectless = await h.upsert({ scope: 'PROJECT' })
+      const platform = await h.upsert({ scope: 'PLATFORM', projectIds: ['project_a', 'project_b'] })
+      const platformB = await h.upsert({ scope: 'PLATFORM', projectIds: ['project_b'] })
+      const found = async (query: Query) => new Set(ids((await list(h, query)).data))
+      expect(await found({ scope: 'PROJECT' })).toEqual(new Set([project.id, projectless.id]))
+      expect(await found({ scope: 'PLATFORM' })).toEqual(new Set([platform.id, platformB.id]))
+      expect(await found({ projectId: 'project_a' })).toEqual(new Set([project.id, platform.id]))
+      expect(await found({ projectId: 'project_b' })).toEqual(new Set([platform.id, platformB.id]))
+      expect(await found({ projectId: 'project_b', scope: 'PROJECT' })).toEqual(new Set())
+      expect(await found({ projectId: 'project_a', scope: 'PLATFORM' })).toEqual(new Set([platform.id]))
+      expect(await found({ projectId: 'project_unknown' })).toEqual(new Set())
+      expect((await h.errorOf('connections.list', { scope: 'GLOBAL' })).code).toBe('VALIDATION')
+    })
+
+    it('remoteId: one remote, null for local-only, absent for all', async () => {
+      insertRemote(h.session, 'remote_a')
+      insertRemote(h.session, 'remote_b', 'weavz')
+      const local = await h.upsert()
+      const a = await h.upsert({ remoteId: 'remote_a' })
+      const b = await h.upsert({ remoteId: 'remote_b' })
+      const found = async (query: Query) => new Set(ids((await list(h, query)).data))
+      expect(await found({ remoteId: 'remote_a' })).toEqual(new Set([a.id]))
+      expect(await found({ remoteId: 'remote_b' })).toEqual(new Set([b.id]))
+      expect(await found({ remoteId: null })).toEqual(new Set([local.id]))
+      expect(await found({})).toEqual(new Set([local.id, a.id, b.id]))
+      expect(await found({ remoteId: 'remote_unknown' })).toEqual(new Set())
+      expect((await h.errorOf('connections.list', { remoteId: '' })).code).toBe('VALIDATION')
+    })
+
+    it('combines every filter with AND', async () => {
+      insertRemote(h.session, 'remote_a')
+      const base = {
+        pieceName: SLACK,
+        displayName: 'Ops Slack',
+        scope: 'PLATFORM',
+        projectIds: ['project_a'],
+        remoteId: 'remote_a',
+      }
+      const hit = await h.upsert(base)
+      const created = [
+        hit,
+        await h.upsert({ ...base, pieceName: GMAIL }),
+        await h.upsert({ ...base, displayName: 'Sales Slack' }),
+        await h.upsert({ ...base, scope: 'PROJECT' }),
+        await h.upsert({ ...base, projectIds: ['project_b'] }),
+        await h.upsert({ ...base, remoteId: null }),
+        await h.upsert(base),
+      ]
+      markError(h, created.at(-1)!.id)
+      const query = {
+        pieceName: SLACK,
+        displayName: 'ops',
+        status: ['ACTIVE'],
+        scope: 'PLATFORM',
+        projectId: 'project_a',
+        remoteId: 'remote_a',
+      }
+      expect(ids((await list(h, query)).data)).toEqual([hit.id])
+      const all = await everything(created)
+      expect(ids(expectedOf(all, query))).toEqual([hit.id])
+      expect(ids(expectedOf(all, { ...query, status: ['ERROR'] }))).toEqual(
+        ids((await list(h, { ...query, status: ['ERROR'] })).data),
+      )
+    })
+  })
+
+  describe('sorts', () => {
+    it('defaults to most recently updated first; created is newest first; an update moves only updated', async () => {
+      const first = await h.upsert({ displayName: 'First' })
+      h.clock.advance(1000)
+      const second = await h.upsert({ displayName: 'Second' })
+      h.clock.advance(1000)
+      const third = await h.upsert({ displayName: 'Third' })
+      h.clock.advance(1000)
+      await h.call('connections.update', { id: first.id, displayName: 'First, renamed' })
+      expect(ids((await list(h)).data)).toEqual([first.id, third.id, second.id])
+      expect(ids((await list(h, { sort: 'updated' })).data)).toEqual([first.id, third.id, second.id])
+      expect(ids((await list(h, { sort: 'created' })).data)).toEqual([third.id, second.id, first.id])
+    })
+
+    it('displayName sorts A to Z ignoring case, equal names by id', async () => {
+      const banana = await h.upsert({ displayName: 'banana' })
+      const apple = await h.upsert({ displayName: 'Apple' })
+      const cherry = await h.upsert({ displayName: 'Cherry' })
+      const appleLower = await h.upsert({ displayName: 'apple' })
+      const apples = [apple.id, appleLower.id].sort()
+      expect(ids((await list(h, { sort: 'displayName' })).data)).toEqual([...apples, banana.id, cherry.id])
+    })
+
+    it('expiry sorts soonest first, connections without an expiry last, and is filterable like any sort', async () => {
+      const hour = await h.upsert(expiring(3600))
+      const never = await h.upsert()
+      const minute = await h.upsert(expiring(60))
+      const day = await h.upsert({ ...expiring(86_400), pieceName: GMAIL })
+      const neverToo = await h.upsert({ type: 'NO_AUTH', value: undefined })
+      expect(minute.health.tokenExpiresAt).toBe(new Date((CLAIMED_AT + 60) * 1000).toISOString())
+      const withoutExpiry = [never.id, neverToo.id].sort()
+      expect(ids((await list(h, { sort: 'expiry' })).data)).toEqual([
+        minute.id,
+        hour.id,
+        day.id,
+        ...withoutExpiry,
+      ])
+      expect(ids((await list(h, { sort: 'expiry', pieceName: SLACK })).data)).toEqual([
+        minute.id,
+        hour.id,
+        ...withoutExpiry,
+      ])
+      // A MISSING placeholder has no token, so it moves to the end.
+      await makeMissing(h, minute.id)
+      expect(ids((await list(h, { sort: 'expiry', status: ['ACTIVE', 'MISSING'] })).data)).toEqual([
+        hour.id,
+        day.id,
+        ...[never.id, neverToo.id, minute.id].sort(),
+      ])
+      await expectWalk(h, { sort: 'expiry' }, 2, [
+        hour.id,
+        day.id,
+        ...[never.id, neverToo.id, minute.id].sort(),
+      ])
+    })
+
+    it('refuses an unknown sort', async () => {
+      expect(await h.errorOf('connections.list', { sort: 'name' })).toMatchObject({
+        statusCode: 400,
+        code: 'VALIDATION',
+        params: { message: expect.stringContaining('sort') },
+      })
+    })
+  })
+
+  describe('rows that share a timestamp (where Activepieces skips and repeats)', () => {
+    it.each(LIST_SORTS)('sort %s pages through them exactly once each, ties broken by id', async (sort) => {
+      // The clock never moves: every row has the same created and updated time, and the same name
+      // and expiry up to case, so only the id tells them apart.
+      const created: AppConnection[] = []
+      for (let i = 0; i < 23; i++) {
+        created.push(await h.upsert({ displayName: i % 2 ? 'Same name' : 'SAME NAME', ...expiring(3600) }))
+      }
+      const byId = ids(created).sort()
+      const expected = sort === 'updated' || sort === 'created' ? byId.reverse() : byId
+      for (const limit of [1, 4, 10, 23, 100]) await expectWalk(h, { sort }, limit, expected)
+    })
+
+    it('keeps its place when the row a cursor points at is deleted', async () => {
+      const created: AppConnection[] = []
+      for (let i = 0; i < 9; i++) created.push(await h.upsert())
+      const order = ids(created).sort().reverse()
+      const first = await list(h, { limit: 3 })
+      expect(ids(first.data)).toEqual(order.slice(0, 3))
+      await h.call('connections.delete', { id: order[2] })
+      const second = await list(h, { limit: 3, cursor: first.next })
+      expect(ids(second.data)).toEqual(order.slice(3, 6))
+      const back = await list(h, { limit: 3, cursor: second.previous })
+      expect(ids(back.data)).toEqual(order.slice(0, 2))
+      expect(back.previous).toBeNull()
+      // With nothing left before it, the same cursor's page says so.
+      await h.call('connections.delete', { id: order[0] })
+      await h.call('connections.delete', { id: order[1] })
+      const alone = await list(h, { limit: 3, cursor: first.next })
+      expect(ids(alone.data)).toEqual(order.slice(3, 6))
+      expect(alone.previous).toBeNull()
+      expect(alone.next).not.toBeNull()
+    })
+  })
+
+  describe('limit and cursors', () => {
+    it('defaults to 10 and accepts 1 to 100', async () => {
+      const created: AppConnection[] = []
+      for (let i = 0; i < 12; i++) {
+        h.clock.advance(1)
+        created.push(await h.upsert())
+      }
+      const newestFirst = ids(created).reverse()
+      const page = await list(h)
+      expect(ids(page.data)).toEqual(newestFirst.slice(0, 10))
+      expect(page.previous).toBeNull()
+      expect(page.next).not.toBeNull()
+      const rest = await list(h, { cursor: page.next })
+      expect(ids(rest.data)).toEqual(newestFirst.slice(10))
+      expect(rest.next).toBeNull()
+      expect(rest.previous).not.toBeNull()
+      expect(ids((await list(h, { limit: 1 })).data)).toEqual(newestFirst.slice(0, 1))
+      const all = await list(h, { limit: 100 })
+      expect(all).toEqual({ data: await everything(created.reverse()), next: null, previous: null })
+    })
+
+    it.each([
+      ['0', 0],
+      ['101', 101],
+      ['-1', -1],
+      ['2.5', 2.5],
+      ['a string', '10'],
+      ['null', null],
+    ])('refuses limit %s with VALIDATION in the seed error shape', async (_name, limit) => {
+      const error = await h.errorOf('connections.list', { limit })
+      expect(error).toEqual({
+        statusCode: 400,
+        code: 'VALIDATION',
+        params: {
+          message: expect.stringContaining('limit'),
+          issues: [expect.objectContaining({ path: 'limit' })],
+        },
+      })
+    })
+
+    it('answers an empty list with both cursors null', async () => {
+      expect(await list(h)).toEqual({ data: [], next: null, previous: null })
+      await h.upsert({ displayName: 'Something' })
+      expect(await list(h, { displayName: 'nothing like it' })).toEqual({
+        data: [],
+        next: null,
+        previous: null,
+      })
+    })
+
+    it('accepts a cursor after a page-size change and with the status array reordered', async () => {
+      const created: AppConnection[] = []
+      for (let i = 0; i < 7; i++) created.push(await h.upsert())
+      markError(h, created[0]!.id)
+      const order = ids(created).sort().reverse()
+      const first = await list(h, { limit: 2, status: ['ERROR', 'ACTIVE'] })
+      const next = await list(h, { limit: 4, status: ['ACTIVE', 'ERROR', 'ACTIVE'], cursor: first.next })
+      expect(ids(next.data)).toEqual(order.slice(2, 6))
+    })
+
+    it('refuses a cursor made for another filter set or sort', async () => {
+      insertRemote(h.session, 'remote_a')
+      for (let i = 0; i < 3; i++) await h.upsert({ displayName: `Slack ${i}`, projectIds: ['project_a'] })
+      const query = { limit: 1, displayName: 'slack', sort: 'displayName' }
+      const cursor = (await list(h, query)).next
+      expect(cursor).not.toBeNull()
+      const others: Query[] = [
+        { ...query, sort: 'updated' },
+        { ...query, sort: undefined },
+        { ...query, displayName: 'Slack' },
+        { ...query, displayName: undefined },
+        { ...query, pieceName: SLACK },
+        { ...query, status: ['ACTIVE'] },
+        { ...query, scope: 'PROJECT' },
+        { ...query, projectId: 'project_a' },
+        { ...query, remoteId: null },
+        { ...query, remoteId: 'remote_a' },
+      ]
+      for (const other of others) {
+        expect(await h.errorOf('connections.list', { ...other, cursor })).toMatchObject({
+          statusCode: 400,
+          code: 'VALIDATION',
+          params: { message: expect.stringContaining('cursor') },
+        })
+      }
+      // The same filters (and so the same cursor) still work.
+      expect((await list(h, { ...query, cursor })).data).toHaveLength(1)
+    })
+
+    it("refuses another list's cursor", async () => {
+      for (const email of ['a@example.com', 'b@example.com']) {
+        const connection = await h.upsert()
+        h.session.db.prepare('UPDATE connections SET owner_email = ? WHERE id = ?').run(email, connection.id)
+      }
+      const owners = await h.call<Page<unknown>>('connections.owners', { limit: 1 })
+      expect(owners.next).not.toBeNull()
+      expect((await h.errorOf('connections.list', { cursor: owners.next })).code).toBe('VALIDATION')
+    })
+
+    it("refuses a forged, damaged or another session's cursor with VALIDATION, never a 500 or a silent restart", async () => {
+      for (let i = 0; i < 3; i++) await h.upsert()
+      const cursor = (await list(h, { limit: 1 })).next!
+      const [body, signature] = cursor.split('.') as [string, string]
+      const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { at: { id: string } }
+      const reencode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+      const forgedBody = reencode({ ...payload, at: { ...payload.at, id: 'conn_zzzz' } })
+      const other = await connectionsHarness()
+      let foreign: string
+      try {
+        for (let i = 0; i < 3; i++) await other.upsert()
+        foreign = (await list(other, { limit: 1 })).next!
+      } finally {
+        await other.dispose()
+      }
+      const bad = [
+        'garbage',
+        'a.b',
+        `${body}.`,
+        `.${signature}`,
+        `${body}.${signature}.extra`,
+        `${forgedBody}.${signature}`,
+        `${body}.${signature.slice(0, -2)}AA`,
+        `${body.slice(1)}.${signature}`,
+        Buffer.from('next_' + Buffer.from('created:0').toString('base64')).toString('base64'),
+        foreign,
+        'x'.repeat(2001),
+      ]
+      for (const token of bad) {
+        const error = await h.errorOf('connections.list', { limit: 1, cursor: token })
+        expect(error).toMatchObject({ statusCode: 400, code: 'VALIDATION' })
+        expect(error.params.message).toEqual(expect.any(String))
+      }
+      expect((await h.errorOf('connections.list', { cursor: '' })).code).toBe('VALIDATION')
+      expect((await h.errorOf('connections.list', { cursor: 42 })).code).toBe('VALIDATION')
+    })
+
+    it('refuses unknown fields', async () => {
+      expect((await h.errorOf('connections.list', { page: 2 })).code).toBe('VALIDATION')
+      expect((await h.errorOf('connections.list', { expiresBefore: '2026-01-01T00:00:00Z' })).code).toBe(
+        'VALIDATION',
+      )
+    })
+  })
+
+  describe('connections.slice', () => {
+    it('answers rows [offset, offset + limit) of the same filtered, sorted list, and the total', async () => {
+      const created: AppConnection[] = []
+      for (let i = 0; i < 14; i++) {
+        if (i % 3 === 0) h.clock.advance(1000)
+        created.push(await h.upsert({ displayName: i % 2 ? `Ops ${i}` : `Sales ${i}` }))
+      }
+      const all = await everything(created)
+      for (const sort of LIST_SORTS) {
+        const query = { sort, displayName: 'OPS' }
+        const expected = expectedOf(all, query)
+        for (const [offset, limit] of [
+          [0, 3],
+          [2, 4],
+          [5, 100],
+          [7, 1],
+          [8, 3],
+        ] as const) {
+          const slice = await h.call<{ data: AppConnection[]; total: number }>('connections.slice', {
+            ...query,
+            offset,
+            limit,
+          })
+          expect(slice).toEqual({ data: expected.slice(offset, offset + limit), total: 7 })
+        }
+      }
+      const slice = await h.call<{ data: AppConnection[]; total: number }>('connections.slice', { offset: 0 })
+      expect(slice.total).toBe(14)
+      expect(slice.data).toHaveLength(14)
+      for (const bad of [
+        { offset: -1 },
+        { offset: 0, limit: 0 },
+        { offset: 0, limit: 501 },
+        { offset: 1.5 },
+        {},
+      ]) {
+        expect((await h.errorOf('connections.slice', bad)).code).toBe('VALIDATION')
+      }
+    })
+  })
+
+  describe('above the planner threshold', () => {
+    // More than 1000 candidates switch the displayName and projectId filters from driving the query
+    // through their own index to walking the sort index and testing each row. Rows are inserted
+    // directly: only the list reads them.
+    it('answers the same rows either way', async () => {
+      const insert = h.session.db.prepare(
+        `INSERT INTO connections (id, external_id, display_name, type, piece_name, scope, status, created_ms, updated_ms)
+         VALUES (?, ?, ?, 'NO_AUTH', ?, 'PLATFORM', 'ACTIVE', ?, ?)`,
+      )
+      const link = h.session.db.prepare(
+        'INSERT INTO connection_projects (connection_id, project_id) VALUES (?, ?)',
+      )
+      const rows: { id: string; name: string; piece: string; ms: number; projects: string[] }[] = []
+      h.session.db.transaction(() => {
+        for (let i = 0; i < 1300; i++) {
+          const row = {
+            id: `conn_${String((i * 7919) % 1300).padStart(5, '0')}`,
+            name: i % 5 === 0 ? `Rare Thing ${i}` : `Common Slack ${i % 40}`,
+            piece: i % 2 ? SLACK : GMAIL,
+            ms: Date.UTC(2026, 0, 1) + Math.floor(i / 50),
+            projects: i % 7 === 0 ? ['project_small', 'project_big'] : ['project_big'],
+          }
+          rows.push(row)
+          insert.run(row.id, row.id, row.name, row.piece, row.ms, row.ms)
+          for (const project of row.projects) link.run(row.id, project)
+        }
+      })()
+      const model = rows.map(
+        (row) =>
+          ({
+            id: row.id,
+            displayName: row.name,
+            pieceName: row.piece,
+            projectIds: row.projects,
+            status: 'ACTIVE',
+            scope: 'PLATFORM',
+            remoteId: null,
+            created: new Date(row.ms).toISOString(),
+            updated: new Date(row.ms).toISOString(),
+            health: { tokenExpiresAt: null },
+          }) as unknown as AppConnection,
+      )
+      const queries: Query[] = [
+        { displayName: 'common slack' }, // > 1000 trigram candidates: walks the sort index
+        { displayName: 'rare thing' }, // few candidates: driven from the trigram index
+        { displayName: 'slack 1', sort: 'displayName' },
+        { projectId: 'project_big', pieceName: SLACK }, // > 1000 members: checked per row
+        { projectId: 'project_small', sort: 'created' }, // few members: driven from the project index
+        { projectId: 'project_big', displayName: 'ng 3', sort: 'displayName' },
+      ]
+      for (const query of queries) {
+        const expected = ids(expectedOf(model, query))
+        expect(expected.length).toBeGreaterThan(0)
+        await expectWalk(h, query, 100, expected)
+        const slice = await h.call<{ data: AppConnection[]; total: number }>('connections.slice', {
+          ...query,
+          offset: 10,
+          limit: 25,
+        })
+        expect(slice.total).toBe(expected.length)
+        expect(ids(slice.data)).toEqual(expected.slice(10, 35))
+      }
+    })
+  })
+})
+
+// The property: for random data and random queries, walking next visits every matching connection
+// exactly once in the model's order, walking previous back gives the same pages, and slice agrees.
+
+const PIECES = [SLACK, GMAIL, OPENAI]
+const PROJECTS = ['project_a', 'project_b', 'project_c']
+const REMOTES = ['remote_a', 'remote_b']
+const WORDS = [
+  'slack',
+  'Slack',
+  'SLACK',
+  'ops',
+  'Ops',
+  'prod',
+  'PROD',
+  '50%',
+  'a_b',
+  'über',
+  'ÜBER',
+  'Почта',
+  'x',
+]
+const NEEDLES = [
+  's',
+  'SL',
+  'slack',
+  'LACK',
+  'ops',
+  'PROD',
+  '%',
+  '50%',
+  '_',
+  'a_b',
+  'Ü',
+  'übe',
+  'почта',
+  'x',
+  'k o',
+  'zz',
+]
+
+/** Mostly absent, so random queries still match something. */
+const sometimes = <T>(arbitrary: fc.Arbitrary<T>) =>
+  fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 }, { arbitrary, weight: 1 })
+
+const rowArbitrary = fc.record({
+  pieceName: fc.constantFrom(...PIECES),
+  words: fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 3 }),
+  status: fc.constantFrom<ConnectionStatus>('ACTIVE', 'ACTIVE', 'ERROR', 'MISSING'),
+  scope: fc.constantFrom<ConnectionScope>('PROJECT', 'PLATFORM'),
+  projectIds: fc.subarray(PROJECTS),
+  remoteId: fc.constantFrom(null, ...REMOTES),
+  /** Mostly no time at all between writes, so timestamps tie. */
+  step: fc.constantFrom(0, 0, 0, 1, 1000),
+  expiresIn: fc.constantFrom(null, 60, 3600, 3600),
+  /** Later renamed (after this many ms), so updated and created differ. */
+  renameAfter: fc.constantFrom(null, null, 0, 1, 5000),
+})
+
+const queryArbitrary = fc.record({
+  pieceName: sometimes(fc.constantFrom(...PIECES, 'slack')),
+  displayName: sometimes(fc.constantFrom(...NEEDLES)),
+  status: sometimes(fc.subarray(['ACTIVE', 'MISSING', 'ERROR'], { minLength: 1 })),
+  scope: sometimes(fc.constantFrom('PROJECT', 'PLATFORM')),
+  projectId: sometimes(fc.constantFrom(...PROJECTS, 'project_none')),
+  remoteId: sometimes(fc.constantFrom(null, ...REMOTES)),
+  /** Absent means the default, updated. */
+  sort: fc.constantFrom(undefined, ...LIST_SORTS),
+  limit: fc.oneof(
+    { arbitrary: fc.integer({ min: 1, max: 7 }), weight: 2 },
+    { arbitrary: fc.integer({ min: 1, max: 100 }), weight: 1 },
+  ),
+  offset: fc.integer({ min: 0, max: 70 }),
+})
+
+function withoutUndefined(record: Record<string, unknown>): Query {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined))
+}
+
+describe('connections.list, property', () => {
+  it('walks every matching connection exactly once, in order, both ways, for random data and queries', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(rowArbitrary, { maxLength: 60, size: 'max' }),
+        fc.array(queryArbitrary, { minLength: 1, maxLength: 3 }),
+        async (rows, queries) => {
+          const h = await connectionsHarness()
+          try {
+            for (const remote of REMOTES) insertRemote(h.session, remote)
+            const created: AppConnection[] = []
+            for (const row of rows) {
+              h.clock.advance(row.step)
+              created.push(
+                await h.upsert({
+                  displayName: row.words.join(' '),
+                  pieceName: row.pieceName,
+                  scope: row.scope,
+                  projectIds: row.scope === 'PROJECT' ? row.projectIds.slice(0, 1) : row.projectIds,
+                  remoteId: row.remoteId,
+                  ...(row.expiresIn === null ? {} : expiring(row.expiresIn)),
+                }),
+              )
+            }
+            for (const [index, row] of rows.entries()) {
+              if (row.renameAfter === null) continue
+              h.clock.advance(row.renameAfter)
+              await h.call('connections.update', {
+                id: created[index]!.id,
+                displayName: [...row.words].reverse().join('-'),
+              })
+            }
+            for (const [index, row] of rows.entries()) {
+              if (row.status === 'ERROR') markError(h, created[index]!.id)
+              if (row.status === 'MISSING') await makeMissing(h, created[index]!.id)
+            }
+            const all = await Promise.all(
+              created.map((c) => h.call<AppConnection>('connections.get', { id: c.id })),
+            )
+
+            for (const generated of queries) {
+              const { limit, offset, ...filters } = generated
+              const query = withoutUndefined(filters)
+              const expected = expectedOf(all, query)
+              const forward = await expectWalk(h, query, limit, ids(expected))
+              expect(forward.flatMap((page) => page.data)).toEqual(expected)
+              const slice = await h.call<{ data: AppConnection[]; total: number }>('connections.slice', {
+                ...query,
+                offset,
+                limit,
+              })
+              expect(slice).toEqual({ data: expected.slice(offset, offset + limit), total: expected.length })
+            }
+          } finally {
+            await h.dispose()
+          }
+        },
+      ),
+      { numRuns: 30 },
+    )
+  })
+})
