@@ -1,7 +1,7 @@
 import { memo } from 'react'
 import type { AppConnection } from '../../../../shared/contract'
 import { StatusBadge } from './StatusBadge'
-import { agoText, expiryText, ownerText, projectsText, typeLabel } from './format'
+import { agoText, expiryText, pieceLabel, ownerText, projectsText, typeLabel } from './format'
 
 interface Props {
   index: number
@@ -47,8 +47,8 @@ export const ConnectionRow = memo(function ConnectionRow({
       <div role="gridcell" className="cell-name">
         {connection.displayName}
       </div>
-      <div role="gridcell" className="cell-muted">
-        {connection.pieceName}
+      <div role="gridcell" className="cell-muted" title={connection.pieceName}>
+        {pieceLabel(connection.pieceName)}
       </div>
       <div role="gridcell">{typeLabel(connection.type)}</div>
       <div role="gridcell" className="cell-status">

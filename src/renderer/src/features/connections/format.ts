@@ -11,6 +11,9 @@ const TYPE_LABELS: Record<ConnectionType, string> = {
   NO_AUTH: 'No auth',
 }
 
+/** "@activepieces/piece-slack" reads as "slack" in a narrow cell; the full name stays in its title. */
+export const pieceLabel = (pieceName: string) => pieceName.replace(/^@activepieces\/piece-/, '')
+
 export const typeLabel = (type: ConnectionType) => TYPE_LABELS[type]
 
 export const isOAuth2 = (type: ConnectionType) =>
