@@ -435,7 +435,13 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
       vaultKey.fill(0)
       return status()
     }
-    audit({ action: 'vault.unlock', origin, details: { method } })
+    try {
+      audit({ action: 'vault.unlock', origin, details: { method } })
+    } catch (error) {
+      // Not recorded means not unlocked: the key must not outlive the failed attempt in memory.
+      vaultKey.fill(0)
+      throw error
+    }
     installKey(vaultKey, keyVersion)
     deps.onStateChanged?.('unlocked', 'unlock')
     return status()
