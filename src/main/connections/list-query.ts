@@ -24,10 +24,19 @@ export type NameSearch = 'none' | 'fts' | 'scan'
 /** Whether the projectId filter drives the query from its index (few rows) or is checked per row. */
 export type ProjectAccess = 'none' | 'drive' | 'check'
 
+/**
+ * An equality filter the service probed and found to match few rows (at most its SELECTIVE_ENOUGH):
+ * it then drives the query from its own index and the few rows are sorted, in any sort. Otherwise a
+ * non-default sort walks its sort index and tests the filter per row, which visits every row when
+ * the value is rare (a small remote or status: 40–150 ms on 100k connections).
+ */
+export type RareFilter = 'status' | 'remote'
+
 export interface QueryPlan {
   filter: ListFilter
   nameSearch: NameSearch
   projectAccess: ProjectAccess
+  rareFilter?: RareFilter | undefined
 }
 
 export interface Sql {
@@ -117,7 +126,9 @@ export function whereOf(plan: QueryPlan): Sql {
   const statuses = distinct(filter.status)
   if (statuses.length > 0 && statuses.length < 3) {
     if (driver === 'status') {
-      terms.push('c.status = ?')
+      terms.push(
+        statuses.length === 1 ? 'c.status = ?' : `c.status IN (${statuses.map(() => '?').join(', ')})`,
+      )
     } else {
       terms.push(`+c.status IN (${statuses.map(() => '?').join(', ')})`)
     }
@@ -128,7 +139,7 @@ export function whereOf(plan: QueryPlan): Sql {
     params.push(filter.scope)
   }
   if (filter.remoteId !== undefined) {
-    terms.push(driver === 'remote' && byUpdated ? 'c.remote_key = ?' : '+c.remote_key = ?')
+    terms.push(driver === 'remote' ? 'c.remote_key = ?' : '+c.remote_key = ?')
     params.push(filter.remoteId ?? '')
   }
   if (filter.projectId !== undefined) {
@@ -158,7 +169,9 @@ function pickDriver(plan: QueryPlan): Driver {
   const { filter } = plan
   if (plan.nameSearch === 'fts') return 'name'
   if (plan.projectAccess === 'drive') return 'project'
+  // pieceName has an index per sort (migrations 001 and 003), so it reads a page in order.
   if (filter.pieceName !== undefined) return 'piece'
+  if (plan.rareFilter) return plan.rareFilter
   if (filter.sort !== 'updated') return 'sort'
   if (distinct(filter.status).length === 1) return 'status'
   if (filter.remoteId !== undefined) return 'remote'
@@ -207,11 +220,12 @@ export function pageQuery(
   const where = whereOf(plan)
   const ascending = ascendingFor(plan.filter.sort, direction)
   const after = position ? keyset(plan.filter.sort, ascending, position) : null
+  // The keyset comes first: see existsBeyondQuery.
   return {
     sql:
       `SELECT ${COLUMNS}, ${SORTS[plan.filter.sort].value} AS sort_key FROM connections c ` +
-      `WHERE ${where.sql}${after ? ` AND ${after.sql}` : ''} ${orderBy(plan.filter.sort, ascending)} LIMIT ?`,
-    params: [...where.params, ...(after?.params ?? []), limit],
+      `WHERE ${after ? `${after.sql} AND ` : ''}${where.sql} ${orderBy(plan.filter.sort, ascending)} LIMIT ?`,
+    params: [...(after?.params ?? []), ...where.params, limit],
   }
 }
 
@@ -223,9 +237,13 @@ export function existsBeyondQuery(
 ): Sql {
   const where = whereOf(plan)
   const after = keyset(plan.filter.sort, ascendingFor(plan.filter.sort, direction), position)
+  // The keyset before the filters: SQLite tests WHERE terms in order and reads the table row only
+  // when a term needs it, so rows the keyset excludes cost an index entry, not a row. The seek uses
+  // only `key >= K`, so a large tie (every connection that never expires) is stepped over: on 100k
+  // connections a deep expiry page with a status filter took 56 ms with the filters first, 7 ms so.
   return {
-    sql: `SELECT EXISTS (SELECT 1 FROM connections c WHERE ${where.sql} AND ${after.sql}) AS found`,
-    params: [...where.params, ...after.params],
+    sql: `SELECT EXISTS (SELECT 1 FROM connections c WHERE ${after.sql} AND ${where.sql}) AS found`,
+    params: [...after.params, ...where.params],
   }
 }
 

@@ -20,6 +20,7 @@ import {
   sliceRowidsQuery,
   type ListFilter,
   type QueryPlan,
+  type RareFilter,
 } from './list-query'
 import { pickCopyField } from './copy-field'
 import { createConnectionsRepository, type ConnectionsRepository, type ConnectionWrite } from './repository'
@@ -498,7 +499,39 @@ function planFor(
       plan.projectAccess = (members?.n ?? 0) <= SELECTIVE_ENOUGH ? 'drive' : 'check'
     }
   }
+  if (plan.nameSearch !== 'fts' && plan.projectAccess !== 'drive' && filter.pieceName === undefined) {
+    plan.rareFilter = rarestFilter(repository, filter)
+  }
   return plan
+}
+
+/** status or remoteId when one of them matches at most SELECTIVE_ENOUGH rows (the fewer wins). */
+function rarestFilter(repository: ConnectionsRepository, filter: ListFilter): RareFilter | undefined {
+  const probes: { filter: RareFilter; sql: string; params: unknown[] }[] = []
+  if (filter.status !== undefined) {
+    probes.push({
+      filter: 'status',
+      sql: `SELECT 1 FROM connections WHERE status IN (${filter.status.map(() => '?').join(', ')})`,
+      params: filter.status,
+    })
+  }
+  if (filter.remoteId !== undefined) {
+    probes.push({
+      filter: 'remote',
+      sql: 'SELECT 1 FROM connections WHERE remote_key = ?',
+      params: [filter.remoteId ?? ''],
+    })
+  }
+  let rarest: { filter: RareFilter; n: number } | undefined
+  for (const probe of probes) {
+    const n =
+      repository.get<{ n: number }>({
+        sql: `SELECT count(*) AS n FROM (${probe.sql} LIMIT ?)`,
+        params: [...probe.params, SELECTIVE_ENOUGH + 1],
+      })?.n ?? 0
+    if (n <= SELECTIVE_ENOUGH && (!rarest || n < rarest.n)) rarest = { filter: probe.filter, n }
+  }
+  return rarest?.filter
 }
 
 function positionOf(row: ConnectionRow): CursorPosition {
