@@ -1,13 +1,5 @@
-import { existsSync } from 'node:fs'
 import { defineConfig } from '@playwright/test'
-
-/** Debian's Chromium (CHROMIUM_PATH, else /usr/bin/chromium), else Playwright's own browser. */
-function chromiumExecutable(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].filter((p): p is string => !!p)
-  return candidates.find((path) => existsSync(path))
-}
-
-const runningAsRoot = typeof process.getuid === 'function' && process.getuid() === 0
+import { chromiumLaunchOptions } from './test/support/chromium'
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -21,17 +13,6 @@ export default defineConfig({
     browserName: 'chromium',
     headless: true,
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: chromiumExecutable(),
-      // Chromium's sandbox cannot start as root; this closed network refuses its background traffic.
-      args: [
-        ...(runningAsRoot ? ['--no-sandbox'] : []),
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
 })
