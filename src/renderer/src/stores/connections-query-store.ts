@@ -28,6 +28,11 @@ export const EMPTY_FILTERS: ConnectionFilters = {
 
 /** Rows come from main in pages of this size as the visible window moves (connections.slice). */
 export const PAGE_SIZE = 100
+/**
+ * Pages kept either side of the visible window. Scrolling through 100k rows would otherwise keep
+ * every page ever seen, and the garbage collector's pauses on that heap show up as long frames.
+ */
+const KEEP_PAGES_AROUND = 5
 
 interface QueryStore {
   filters: ConnectionFilters
@@ -101,7 +106,9 @@ export const useConnectionsQuery = create<QueryStore>()((set, get) => {
   }
 
   function restart(filters: ConnectionFilters, keepRowsOnScreen: boolean): void {
-    stalePages = keepRowsOnScreen ? new Map(pages) : new Map()
+    // Two invalidations in a row (the dialog's, then main's event) must not blank the rows: the
+    // second keeps what the first kept until fresh pages land.
+    stalePages = keepRowsOnScreen ? new Map([...stalePages, ...pages]) : new Map()
     pages.clear()
     inFlight.clear()
     set((s) => ({ filters, generation: s.generation + 1, version: s.version + 1 }))
@@ -128,6 +135,11 @@ export const useConnectionsQuery = create<QueryStore>()((set, get) => {
       lastRange = [start, end]
       const first = Math.floor(Math.max(0, start) / PAGE_SIZE)
       const last = Math.floor(Math.max(0, end) / PAGE_SIZE)
+      for (const cache of [pages, stalePages]) {
+        for (const page of cache.keys()) {
+          if (page < first - KEEP_PAGES_AROUND || page > last + KEEP_PAGES_AROUND) cache.delete(page)
+        }
+      }
       for (let page = first; page <= last; page++) fetchPage(page)
     },
     invalidate: () => restart(get().filters, true),
