@@ -52,8 +52,12 @@ function createPoliciesRepository(db: Database.Database) {
        c.updated_ms DESC, c.id
      LIMIT 1`,
   )
+  const remove = db.prepare<[string, string]>(
+    'DELETE FROM connection_policies WHERE piece_name = ? AND project_id = ?',
+  )
   return {
     list: (pieceName: string | null, projectId: string | null) => list.all({ pieceName, projectId }),
+    remove: (pieceName: string, projectId: string) => remove.run(pieceName, projectId).changes > 0,
     one: (pieceName: string, projectId: string) => one.get(pieceName, projectId),
     write: (policy: PolicyRow) =>
       write.run(policy.piece_name, policy.project_id, policy.type, policy.connection_id, policy.updated_ms),
@@ -126,6 +130,25 @@ export function createPoliciesService(dependencies: PoliciesDependencies) {
     )
   }
 
+  function remove(input: Input<'policies.remove'>, origin: string): { removed: boolean } {
+    return withVault((session, repository) =>
+      session.transaction(() => {
+        const removed = repository.remove(input.pieceName, input.projectId)
+        // Removing nothing changes nothing, so it leaves no audit entry.
+        if (removed) {
+          session.audit({
+            action: 'policy.remove',
+            origin,
+            entityType: 'connection_policy',
+            entityId: `${input.pieceName}:${input.projectId}`,
+            details: { pieceName: input.pieceName, projectId: input.projectId },
+          })
+        }
+        return { removed }
+      }),
+    )
+  }
+
   function resolve(input: Input<'policies.resolve'>): PolicyResolution {
     return withVault((_session, repository) => {
       const row = repository.one(input.pieceName, input.projectId)
@@ -145,7 +168,7 @@ export function createPoliciesService(dependencies: PoliciesDependencies) {
     })
   }
 
-  return { list, set, resolve }
+  return { list, set, remove, resolve }
 }
 
 /** USER_REQUIRED has no connection; every other type names one of the same piece. */
@@ -201,10 +224,11 @@ function toPolicy(row: PolicyRow): ConnectionPolicy {
 
 export function policyHandlers(
   service: ReturnType<typeof createPoliciesService>,
-): Pick<Handlers, 'policies.list' | 'policies.set' | 'policies.resolve'> {
+): Pick<Handlers, 'policies.list' | 'policies.set' | 'policies.remove' | 'policies.resolve'> {
   return {
     'policies.list': (input) => service.list(input),
     'policies.set': (input, context) => service.set(input, context.origin),
+    'policies.remove': (input, context) => service.remove(input, context.origin),
     'policies.resolve': (input) => service.resolve(input),
   }
 }

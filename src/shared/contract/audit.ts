@@ -15,6 +15,7 @@ export type AuditAction =
   | 'connection.copy'
   | 'connection.export'
   | 'policy.set'
+  | 'policy.remove'
   | 'settings.change'
 
 /** One link of the hash chain. `details` never holds a secret: ids, names, counts, reasons only. */

@@ -43,6 +43,10 @@ export const policiesProcedures = {
       })
       .strict(),
   ).returns<ConnectionPolicy>(),
+  /** Back to no policy for the pair: resolve then answers each user's own connection. */
+  'policies.remove': procedure(z.object({ pieceName: id, projectId: id }).strict()).returns<{
+    removed: boolean
+  }>(),
   'policies.resolve': procedure(
     z.object({ pieceName: id, projectId: id, externalId: id.optional() }).strict(),
   ).returns<PolicyResolution>(),

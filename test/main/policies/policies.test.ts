@@ -303,16 +303,23 @@ describe('policies.set and policies.list', () => {
     expect(await list()).toEqual([before])
   })
 
-  // The contract has no policies.delete: a policy is only ever replaced. The closest to "no policy"
-  // is USER_REQUIRED, which resolves exactly as no policy does (the user's own connection) and keeps
-  // no connection referenced.
-  it('has no procedure to delete a policy; replacing it with USER_REQUIRED drops its connection', async () => {
-    const unknown = await errorOf('policies.delete', { pieceName: SLACK, projectId: PROJECT })
-    expect(unknown.statusCode).toBeGreaterThanOrEqual(400)
+  it('removes a policy, audited once, so resolve answers the user’s own connection again', async () => {
     const org = await connection()
+    const own = await userConnection('user-7')
     await set({ type: 'ENFORCED_ORG', connectionId: org.id })
-    await set({ type: 'USER_REQUIRED' })
-    expect((await list())[0]?.connectionId).toBeNull()
+    expect(await call('policies.remove', { pieceName: SLACK, projectId: PROJECT })).toEqual({ removed: true })
+    expect(await list()).toEqual([])
+    expect(await resolve({ externalId: 'user-7' })).toMatchObject({
+      connection: { id: own.id },
+      policy: null,
+    })
+    // Removing what is not there is answered, not refused, and changes nothing.
+    expect(await call('policies.remove', { pieceName: SLACK, projectId: PROJECT })).toEqual({
+      removed: false,
+    })
+    const audit = await h.call<AuditPage>('audit.list', { limit: 100 })
+    expect(audit.data.filter((entry) => entry.action === 'policy.remove')).toHaveLength(1)
+    expectErrorShape(await errorOf('policies.remove', { pieceName: SLACK }), 'VALIDATION', 400)
   })
 })
 
