@@ -3,28 +3,27 @@ import { CONNECTION_TYPES, type ConnectionType } from '../../../../shared/contra
 import { KeyValueRows } from '../../components/KeyValueRows'
 import { Modal } from '../../components/Modal'
 import { TextField } from '../../components/TextField'
-import { api, asAppError } from '../../stores/api'
+import { FormFooter } from '../../components/FormFooter'
+import { api } from '../../stores/api'
 import { useConnectionsQuery } from '../../stores/connections-query-store'
 import { useSelectionStore } from '../../stores/selection-store'
-import { handleLockedError } from '../../stores/vault-store'
 import { toast } from '../toasts/toast-store'
 import {
   emptyForm,
-  serverFieldErrors,
   toCreateInput,
   validateCreate,
   type ConnectionForm,
   type FieldErrors,
 } from './connection-form'
 import { typeLabel } from './format'
+import { useMainSubmit } from './useMainSubmit'
 import { ValueFields } from './ValueFields'
 
 export function CreateConnectionDialog({ onClose }: { onClose(): void }) {
   const [form, setForm] = useState<ConnectionForm>(emptyForm)
   // Errors show after the first submit, then follow every edit (as main would answer).
   const [submitted, setSubmitted] = useState(false)
-  const [serverError, setServerError] = useState<{ message: string; fields: FieldErrors } | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, serverError, setServerError, run } = useMainSubmit()
   const invalidate = useConnectionsQuery((s) => s.invalidate)
   const openDetail = useSelectionStore((s) => s.open)
 
@@ -38,8 +37,7 @@ export function CreateConnectionDialog({ onClose }: { onClose(): void }) {
     event.preventDefault()
     setSubmitted(true)
     if (Object.keys(validateCreate(form)).length > 0) return
-    setBusy(true)
-    try {
+    await run(async () => {
       // The input was validated with the contract's schema above; main parses it again.
       const input = toCreateInput(form) as Parameters<ReturnType<typeof api>['connections']['create']>[0]
       const { connection } = await api().connections.create(input)
@@ -47,13 +45,7 @@ export function CreateConnectionDialog({ onClose }: { onClose(): void }) {
       invalidate()
       openDetail(connection.id)
       onClose()
-    } catch (failure) {
-      handleLockedError(failure)
-      const error = asAppError(failure)
-      setServerError({ message: error.params.message, fields: serverFieldErrors(error.params) })
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
@@ -140,19 +132,12 @@ export function CreateConnectionDialog({ onClose }: { onClose(): void }) {
           onChange={(metadata) => patch({ metadata })}
           error={errors.metadata}
         />
-        {serverError ? (
-          <p className="form-error" role="alert">
-            {serverError.message}
-          </p>
-        ) : null}
-        <div className="button-row end">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Create connection'}
-          </button>
-        </div>
+        <FormFooter
+          error={serverError?.message}
+          onCancel={onClose}
+          submitLabel="Create connection"
+          busy={busy}
+        />
       </form>
     </Modal>
   )

@@ -1,27 +1,22 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { KeyValueRows } from '../../components/KeyValueRows'
+import { FormFooter } from '../../components/FormFooter'
 import { Modal } from '../../components/Modal'
 import { TextField } from '../../components/TextField'
 import { api, asAppError } from '../../stores/api'
 import { useConnectionsQuery } from '../../stores/connections-query-store'
 import { handleLockedError } from '../../stores/vault-store'
 import { toast } from '../toasts/toast-store'
-import {
-  metadataFromRows,
-  serverFieldErrors,
-  validateUpdate,
-  type FieldErrors,
-  type KeyValueRow,
-} from './connection-form'
+import { metadataFromRows, validateUpdate, type FieldErrors, type KeyValueRow } from './connection-form'
 import { metadataValueText } from './format'
+import { useMainSubmit } from './useMainSubmit'
 
 /** connections.update changes the name and metadata; the secret itself is changed by an upsert, not here. */
 export function EditConnectionDialog({ id, onClose }: { id: string; onClose(): void }) {
   const [loaded, setLoaded] = useState(false)
   const [displayName, setDisplayName] = useState('')
   const [metadata, setMetadata] = useState<KeyValueRow[]>([])
-  const [serverError, setServerError] = useState<{ message: string; fields: FieldErrors } | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, serverError, setServerError, run } = useMainSubmit()
   const invalidate = useConnectionsQuery((s) => s.invalidate)
 
   useEffect(() => {
@@ -46,7 +41,7 @@ export function EditConnectionDialog({ id, onClose }: { id: string; onClose(): v
     return () => {
       current = false
     }
-  }, [id])
+  }, [id, setServerError])
 
   const errors: FieldErrors = loaded
     ? { ...serverError?.fields, ...validateUpdate(id, displayName, metadata) }
@@ -55,8 +50,7 @@ export function EditConnectionDialog({ id, onClose }: { id: string; onClose(): v
   async function submit(event: FormEvent) {
     event.preventDefault()
     if (Object.keys(validateUpdate(id, displayName, metadata)).length > 0) return
-    setBusy(true)
-    try {
+    await run(async () => {
       const connection = await api().connections.update({
         id,
         displayName: displayName.trim(),
@@ -65,13 +59,7 @@ export function EditConnectionDialog({ id, onClose }: { id: string; onClose(): v
       toast(`Saved “${connection.displayName}”.`)
       invalidate()
       onClose()
-    } catch (failure) {
-      handleLockedError(failure)
-      const error = asAppError(failure)
-      setServerError({ message: error.params.message, fields: serverFieldErrors(error.params) })
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
@@ -97,19 +85,13 @@ export function EditConnectionDialog({ id, onClose }: { id: string; onClose(): v
           }}
           error={errors.metadata}
         />
-        {serverError ? (
-          <p className="form-error" role="alert">
-            {serverError.message}
-          </p>
-        ) : null}
-        <div className="button-row end">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy || !loaded}>
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </div>
+        <FormFooter
+          error={serverError?.message}
+          onCancel={onClose}
+          submitLabel="Save"
+          busy={busy}
+          disabled={!loaded}
+        />
       </form>
     </Modal>
   )

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import type { Settings } from '../../../../shared/contract'
+import { FormFooter } from '../../components/FormFooter'
 import { Modal } from '../../components/Modal'
 import { TextField } from '../../components/TextField'
 import { useSettingsStore } from '../../stores/settings-store'
@@ -58,19 +59,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
           />
           Lock when the system sleeps or the screen locks
         </label>
-        {error ? (
-          <p className="form-error" role="alert">
-            {error.params.message}
-          </p>
-        ) : null}
-        <div className="button-row end">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary">
-            Save settings
-          </button>
-        </div>
+        <FormFooter error={error?.params.message} onCancel={onClose} submitLabel="Save settings" />
       </form>
     </Modal>
   )
