@@ -5,6 +5,7 @@ import { appHandlers, type AppIdentity } from './app/app-handlers'
 import { auditHandlers } from './audit/audit-handlers'
 import { clipboardHandlers } from './clipboard/clipboard-handlers'
 import { connectionHandlers } from './connections/handlers'
+import { createListCaches, type ListCaches } from './connections/list-cache'
 import { createConnectionsService } from './connections/service'
 import { createPoliciesService, policyHandlers } from './policies/policies'
 import { systemClock, type Clock } from './platform/clock'
@@ -37,6 +38,8 @@ export interface CoreDependencies {
   detectSuspendByClock?: boolean
   /** The OS clipboard (desktop). Without one, a copied secret is handed to the page to write. */
   clipboard?: SystemClipboard
+  /** connections.slice's in-memory caches; tests pass ones with low thresholds. */
+  listCaches?: ListCaches
 }
 
 export interface LatchkeyCore {
@@ -68,10 +71,17 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
       ? () => {}
       : watchForSuspend(clock, () => vault.hostSuspended('suspend'))
   const session = () => vault.requireSession()
+  // Display names and sort orders kept in memory for the table; they go when the vault locks.
+  const listCaches = dependencies.listCaches ?? createListCaches()
+  events.subscribe((name, payload) => {
+    if (name === 'vault.stateChanged' && (payload as { state: string }).state !== 'unlocked')
+      listCaches.forget()
+  })
   const connections = createConnectionsService({
     session,
     clock,
     random: dependencies.randomBytes ?? randomBytes,
+    listCaches,
   })
   const handlers: Handlers = {
     ...appHandlers(dependencies.identity),

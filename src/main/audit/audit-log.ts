@@ -55,15 +55,38 @@ export function canonicalDetails(details: Details | undefined): string {
   return JSON.stringify(sorted)
 }
 
+interface AppendStatements {
+  head: Database.Statement<[], { seq: number; hash: string }>
+  insert: Database.Statement<[AuditRow]>
+}
+
+// Prepared once per database handle (a lock/unlock opens a new handle): every write appends here.
+const appendStatements = new WeakMap<Database.Database, AppendStatements>()
+
+function appendStatementsFor(db: Database.Database): AppendStatements {
+  let statements = appendStatements.get(db)
+  if (!statements) {
+    statements = {
+      head: db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
+      insert: db.prepare(
+        `INSERT INTO audit_log (seq, at_ms, action, origin, entity_type, entity_id, details, prev_hash, hash)
+         VALUES (@seq, @at_ms, @action, @origin, @entity_type, @entity_id, @details, @prev_hash, @hash)`,
+      ),
+    }
+    appendStatements.set(db, statements)
+  }
+  return statements
+}
+
 /**
  * Appends one link. Runs inside the caller's transaction when there is one (so the change and its
  * entry commit together); otherwise in its own IMMEDIATE transaction, so two writers can never
  * read the same head and fork the chain.
  */
-export function appendAudit(db: Database.Database, atMs: number, record: AuditRecord): AuditEntry {
+export function appendAudit(db: Database.Database, atMs: number, record: AuditRecord): void {
+  const statements = appendStatementsFor(db)
   const write = () => {
-    const head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
-      { seq: number; hash: string } | undefined
+    const head = statements.head.get()
     const unhashed = {
       seq: (head?.seq ?? 0) + 1,
       at_ms: atMs,
@@ -75,13 +98,10 @@ export function appendAudit(db: Database.Database, atMs: number, record: AuditRe
       prev_hash: head?.hash ?? GENESIS_HASH,
     }
     const row: AuditRow = { ...unhashed, hash: hashEntry(unhashed) }
-    db.prepare(
-      `INSERT INTO audit_log (seq, at_ms, action, origin, entity_type, entity_id, details, prev_hash, hash)
-       VALUES (@seq, @at_ms, @action, @origin, @entity_type, @entity_id, @details, @prev_hash, @hash)`,
-    ).run(row)
-    return toEntry(row)
+    statements.insert.run(row)
   }
-  return db.inTransaction ? write() : db.transaction(write).immediate()
+  if (db.inTransaction) write()
+  else db.transaction(write).immediate()
 }
 
 /** Walks the whole chain oldest first; the first entry whose link or hash does not match is reported. */

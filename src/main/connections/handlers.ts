@@ -8,6 +8,7 @@ type ConnectionHandlers = Pick<
   | 'connections.slice'
   | 'connections.get'
   | 'connections.upsert'
+  | 'connections.upsertBatch'
   | 'connections.create'
   | 'connections.update'
   | 'connections.reveal'
@@ -34,6 +35,17 @@ export function connectionHandlers(service: ConnectionsService, events: EventBus
     'connections.upsert': (input, context) => {
       const result = service.save(input, 'upsert', context.origin)
       changed([result.connection.id], result.created ? 'created' : 'updated')
+      return result
+    },
+    // One event for the whole batch, after its one commit: 'created' when every connection in it is new.
+    'connections.upsertBatch': (input, context) => {
+      const result = service.saveBatch(input.items, context.origin)
+      // Whether each connection is new is what its first item answered (a repeat updates it).
+      const isNew = new Map<string, boolean>()
+      for (const { connection, created } of result.results) {
+        if (!isNew.has(connection.id)) isNew.set(connection.id, created)
+      }
+      changed([...isNew.keys()], [...isNew.values()].every(Boolean) ? 'created' : 'updated')
       return result
     },
     'connections.create': (input, context) => {

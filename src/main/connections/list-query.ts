@@ -16,10 +16,12 @@ export interface ListFilter {
 /**
  * How the displayName filter is answered. FTS5 trigram finds substrings of 3+ characters from an
  * index, which is the fast way when few rows match; when many match it is faster to walk the sort
- * index and test each row, because a page then fills after a few hundred rows. Both paths test the
- * same `instr(<folded name>, ?)` predicate, so they always agree on which rows match.
+ * index and test each row, because a page then fills after a few hundred rows. 'rowids' drives the
+ * query from rowids the in-memory name index found (list-cache.ts: 1–2 characters, which trigrams
+ * cannot answer). Every path tests the same `instr(<folded name>, ?)` predicate, so they always
+ * agree on which rows match.
  */
-export type NameSearch = 'none' | 'fts' | 'scan'
+export type NameSearch = 'none' | 'fts' | 'scan' | 'rowids'
 
 /** Whether the projectId filter drives the query from its index (few rows) or is checked per row. */
 export type ProjectAccess = 'none' | 'drive' | 'check'
@@ -35,6 +37,8 @@ export type RareFilter = 'status' | 'remote'
 export interface QueryPlan {
   filter: ListFilter
   nameSearch: NameSearch
+  /** With nameSearch 'rowids': every row whose name matches (few: at most SELECTIVE_ENOUGH). */
+  nameRowids?: readonly number[] | undefined
   projectAccess: ProjectAccess
   rareFilter?: RareFilter | undefined
 }
@@ -154,6 +158,9 @@ export function whereOf(plan: QueryPlan): Sql {
     if (plan.nameSearch === 'fts') {
       terms.push('c.rowid IN (SELECT f.rowid FROM connections_name_fts f WHERE connections_name_fts MATCH ?)')
       params.push(ftsPhrase(filter.displayName))
+    } else if (plan.nameSearch === 'rowids') {
+      terms.push('c.rowid IN (SELECT value FROM json_each(?))')
+      params.push(JSON.stringify(plan.nameRowids ?? []))
     }
     // instr, not LIKE: '%' and '_' in what the user typed are literal characters (Activepieces
     // passes them to ILIKE unescaped, so "50%" matches "50 people").
@@ -167,7 +174,7 @@ type Driver = 'piece' | 'status' | 'scope' | 'remote' | 'project' | 'name' | 'so
 
 function pickDriver(plan: QueryPlan): Driver {
   const { filter } = plan
-  if (plan.nameSearch === 'fts') return 'name'
+  if (plan.nameSearch === 'fts' || plan.nameSearch === 'rowids') return 'name'
   if (plan.projectAccess === 'drive') return 'project'
   // pieceName has an index per sort (migrations 001 and 003), so it reads a page in order.
   if (filter.pieceName !== undefined) return 'piece'
@@ -268,3 +275,31 @@ export function sliceRowidsQuery(plan: QueryPlan, offset: number, limit: number)
 }
 
 export const rowsByRowidQuery = `SELECT c.rowid AS rowid, ${COLUMNS} FROM connections c WHERE c.rowid IN (SELECT value FROM json_each(?))`
+
+/**
+ * Every row's rowid in a sort's order, from the sort index alone (no table rows): the order a
+ * materialized slice keeps the matching rows in (list-cache.ts). One comma-separated string rather
+ * than a row per rowid: half the time on 100k rows. The subquery keeps its order: SQLite does not
+ * flatten an ordered subquery into an aggregate (and `group_concat(... ORDER BY ...)` would sort).
+ */
+export function orderQuery(sort: ListSort): string {
+  return `SELECT group_concat(rid) FROM (SELECT c.rowid AS rid FROM connections c ${orderBy(sort, !SORTS[sort].descending)})`
+}
+
+/** The rowids of every row a plan matches, comma-separated, in no particular order. */
+export function matchingRowidsQuery(plan: QueryPlan): Sql {
+  const where = whereOf(plan)
+  return {
+    sql: `SELECT group_concat(rid) FROM (SELECT c.rowid AS rid FROM connections c WHERE ${where.sql})`,
+    params: where.params,
+  }
+}
+
+/**
+ * Every row's rowid (comma-separated) and display name (NUL-separated) in one pass over the name
+ * index (no table rows), in the same row order since both aggregates see the same rows. A name
+ * holding a NUL splits into more parts than `count`; the caller then reads nameRowsQuery instead.
+ */
+export const nameIndexQuery = `SELECT group_concat(c.rowid), group_concat(c.display_name, char(0)), count(*) FROM connections c`
+/** Row by row, each name folded by SQL exactly as the filter folds it. */
+export const nameRowsQuery = `SELECT c.rowid, ${FOLDED_NAME} FROM connections c`

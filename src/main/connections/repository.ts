@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import type { FlowReference } from '../../shared/contract'
+import type { ConnectionScope, ConnectionType, FlowReference, SyncState } from '../../shared/contract'
 import type { ConnectionRow, Related } from './rows'
 import { FOLD_CASE_FUNCTION, foldCase, rowsByRowidQuery, type Sql } from './list-query'
 
@@ -9,13 +9,13 @@ export interface ConnectionWrite {
   remoteKey: string
   externalId: string
   displayName: string
-  type: string
+  type: ConnectionType
   pieceName: string
   pieceVersion: string | null
-  scope: string
+  scope: ConnectionScope
   metadata: string | null
   preSelect: number
-  syncState: string
+  syncState: SyncState
   nowMs: number
   tokenExpiresMs: number | null
 }
@@ -58,8 +58,8 @@ export function createConnectionsRepository(db: Database.Database) {
   }
 
   const byId = db.prepare<[string], ConnectionRow>(`${ROW} WHERE c.id = ?`)
-  const idByNaturalKey = db.prepare<[string, string, string], { id: string }>(
-    'SELECT id FROM connections WHERE remote_key = ? AND piece_name = ? AND external_id = ?',
+  const byNaturalKey = db.prepare<[string, string, string], ConnectionRow>(
+    `${ROW} WHERE c.remote_key = ? AND c.piece_name = ? AND c.external_id = ?`,
   )
   const insertRow = db.prepare(
     `INSERT INTO connections (id, remote_key, external_id, display_name, type, piece_name, piece_version,
@@ -68,12 +68,19 @@ export function createConnectionsRepository(db: Database.Database) {
        @scope, 'ACTIVE', @metadata, @preSelect, @syncState, @nowMs, @nowMs, @tokenExpiresMs, @nowMs)`,
   )
   // A new value clears ERROR (as an Activepieces upsert does): the user has just supplied fresh credentials.
-  const rewriteRow = db.prepare(
-    `UPDATE connections SET display_name = @displayName, type = @type, piece_version = @pieceVersion,
-       scope = @scope, status = 'ACTIVE', status_reason = NULL, metadata = @metadata, pre_select = @preSelect,
-       sync_state = @syncState, updated_ms = @nowMs, token_expires_ms = @tokenExpiresMs,
-       refresh_attempts = 0, last_rotated_ms = @nowMs
-     WHERE id = @id`,
+  // display_name and token_expires_ms are set only when they change: SQLite rewrites every index on a
+  // column named in SET (five between them) and runs the FTS trigger (UPDATE OF display_name) whether
+  // or not the value differs. [name set][expiry set]:
+  const rewriteRow = [false, true].map((setName) =>
+    [false, true].map((setExpiry) =>
+      db.prepare<[ConnectionWrite]>(
+        `UPDATE connections SET ${setName ? 'display_name = @displayName, ' : ''}type = @type,
+           piece_version = @pieceVersion, scope = @scope, status = 'ACTIVE', status_reason = NULL,
+           metadata = @metadata, pre_select = @preSelect, sync_state = @syncState, updated_ms = @nowMs,
+           ${setExpiry ? 'token_expires_ms = @tokenExpiresMs, ' : ''}refresh_attempts = 0, last_rotated_ms = @nowMs
+         WHERE id = @id`,
+      ),
+    ),
   )
   const renameRow = db.prepare<[string, string | null, string, number, string]>(
     'UPDATE connections SET display_name = ?, metadata = ?, sync_state = ?, updated_ms = ? WHERE id = ?',
@@ -153,10 +160,14 @@ export function createConnectionsRepository(db: Database.Database) {
     byRowids(rowids: number[]): ConnectionRow[] {
       return prepared(rowsByRowidQuery).all(JSON.stringify(rowids)) as ConnectionRow[]
     },
-    idByNaturalKey: (remoteKey: string, pieceName: string, externalId: string) =>
-      idByNaturalKey.get(remoteKey, pieceName, externalId)?.id ?? null,
+    byNaturalKey: (remoteKey: string, pieceName: string, externalId: string) =>
+      byNaturalKey.get(remoteKey, pieceName, externalId),
     insert: (write: ConnectionWrite) => insertRow.run(write),
-    rewrite: (write: ConnectionWrite) => rewriteRow.run(write),
+    /** `previous`: the row as it is before this write. */
+    rewrite: (write: ConnectionWrite, previous: ConnectionRow) =>
+      rewriteRow[previous.display_name === write.displayName ? 0 : 1]![
+        previous.token_expires_ms === write.tokenExpiresMs ? 0 : 1
+      ]!.run(write),
     rename: (id: string, displayName: string, metadata: string | null, syncState: string, nowMs: number) =>
       renameRow.run(displayName, metadata, syncState, nowMs, id),
     markMissing: (id: string, reason: string, syncState: string, nowMs: number) =>
@@ -169,8 +180,9 @@ export function createConnectionsRepository(db: Database.Database) {
       clearPolicies.run(id)
       deleteRow.run(id)
     },
-    setProjects(id: string, projectIds: readonly string[]): void {
-      deleteProjects.run(id)
+    /** `fresh`: the row was inserted in this transaction, so it has no project rows to clear. */
+    setProjects(id: string, projectIds: readonly string[], fresh = false): void {
+      if (!fresh) deleteProjects.run(id)
       for (const projectId of projectIds) insertProject.run(id, projectId)
     },
     writeValue: (id: string, keyVersion: number, envelope: Buffer) =>
@@ -185,6 +197,11 @@ export function createConnectionsRepository(db: Database.Database) {
         flowIds: group(flowIdsOf.all(json), (row) => [row.connection_id, row.flow_id]),
       }
     },
+    /** flowIds only, for connections whose projects the caller has just written itself. */
+    flowIds: (ids: readonly string[]) =>
+      ids.length === 0
+        ? new Map<string, string[]>()
+        : group(flowIdsOf.all(JSON.stringify(ids)), (row) => [row.connection_id, row.flow_id]),
     flowCounts: (id: string) => flowCounts.get(id) ?? { total: 0, active: 0 },
     moveFlows: (sourceId: string, targetId: string) => moveFlows.run(targetId, sourceId).changes,
     flowsOf: (id: string): FlowReference[] => flowsOf.all(id).map(toFlowReference),
@@ -216,6 +233,54 @@ export function createConnectionsRepository(db: Database.Database) {
 }
 
 export type ConnectionsRepository = ReturnType<typeof createConnectionsRepository>
+
+/** projectIds as setProjects leaves them and related() reads them: each once, in SQLite's byte order. */
+export function writtenProjectIds(projectIds: readonly string[]): string[] {
+  if (projectIds.length < 2) return [...projectIds]
+  return [...new Set(projectIds)].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+}
+
+/**
+ * The row exactly as `insert` (no `existing`) or `rewrite` (over `existing`) leaves it, with its
+ * value written: what a write answers without reading the row back. It mirrors insertRow and
+ * rewriteRow above; test/main/connections/upsert-batch.test.ts checks it against a fresh read.
+ */
+export function writtenRow(write: ConnectionWrite, existing?: ConnectionRow): ConnectionRow {
+  const rewritten = {
+    display_name: write.displayName,
+    type: write.type,
+    piece_version: write.pieceVersion,
+    scope: write.scope,
+    status: 'ACTIVE' as const,
+    status_reason: null,
+    metadata: write.metadata,
+    pre_select: write.preSelect,
+    sync_state: write.syncState,
+    updated_ms: write.nowMs,
+    token_expires_ms: write.tokenExpiresMs,
+    refresh_attempts: 0,
+    last_rotated_ms: write.nowMs,
+    has_value: 1,
+  }
+  if (existing) return { ...existing, ...rewritten }
+  return {
+    id: write.id,
+    remote_key: write.remoteKey,
+    external_id: write.externalId,
+    piece_name: write.pieceName,
+    platform_id: null,
+    owner_id: null,
+    owner_email: null,
+    owner_first_name: null,
+    owner_last_name: null,
+    created_ms: write.nowMs,
+    last_refresh_success_ms: null,
+    last_refresh_failure_ms: null,
+    last_refresh_failure_reason: null,
+    last_used_ms: null,
+    ...rewritten,
+  }
+}
 
 export interface OwnerRow {
   email: string

@@ -235,6 +235,17 @@ export const createConnectionSchema = z
   .superRefine(checkValueMatchesType)
 export type UpsertConnectionInput = z.input<typeof upsertConnectionSchema>
 
+/** How many connections one connections.upsertBatch call may hold. */
+export const UPSERT_BATCH_MAX = 500
+export const upsertBatchSchema = z
+  .object({
+    items: z
+      .array(upsertConnectionSchema)
+      .min(1, `items must hold 1 to ${UPSERT_BATCH_MAX} connections.`)
+      .max(UPSERT_BATCH_MAX, `items must hold 1 to ${UPSERT_BATCH_MAX} connections.`),
+  })
+  .strict()
+
 export const updateConnectionSchema = z
   .object({ id, displayName: nonEmpty('A display name', 200).optional(), metadata: metadata.optional() })
   .strict()
@@ -265,6 +276,14 @@ export const connectionsProcedures = {
   'connections.upsert': procedure(upsertConnectionSchema).returns<{
     connection: AppConnection
     created: boolean
+  }>(),
+  /**
+   * Up to UPSERT_BATCH_MAX upserts, each with connections.upsert's meaning, in one vault transaction:
+   * all of them are written or none is. Items run in order, so an externalId that appears twice is
+   * created by the first and updated by the second. results[i] answers items[i].
+   */
+  'connections.upsertBatch': procedure(upsertBatchSchema).returns<{
+    results: { connection: AppConnection; created: boolean }[]
   }>(),
   'connections.create': procedure(createConnectionSchema).returns<{
     connection: AppConnection

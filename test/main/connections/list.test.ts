@@ -8,6 +8,8 @@ import type {
   Page,
 } from '../../../src/shared/contract'
 import { LIST_SORTS } from '../../../src/shared/contract/connections'
+import { createListCaches, type ListTuning } from '../../../src/main/connections/list-cache'
+import { TEST_PASSWORD } from '../../support/vault'
 import { connectionsHarness, insertRemote, SLACK, type ConnectionsHarness } from './support'
 
 // connections.list and connections.slice through the router: every filter, every sort, the
@@ -821,6 +823,327 @@ describe('connections.list, property', () => {
         },
       ),
       { numRuns: 30 },
+    )
+  })
+})
+
+// connections.slice keeps counts, the name index, sort orders and materialized rows in memory per
+// data version (src/main/connections/list-cache.ts). These check that nothing it keeps outlives the
+// data it was read from, and that every path (SQL from the start, rowids from the name index, a
+// materialized order) answers the same rows. Low thresholds reach every path with a few rows.
+
+type Slice = { data: AppConnection[]; total: number }
+
+function slice(h: ConnectionsHarness, query: Query, offset = 0, limit = 100): Promise<Slice> {
+  return h.call<Slice>('connections.slice', { ...query, offset, limit })
+}
+
+/** Every path, with a handful of rows: materialize from offset 0, rowids and rare filters drive from 2 rows. */
+const EAGER: ListTuning = { walkBudget: 0, few: 2 }
+
+describe('connections.slice caches', () => {
+  it('a slice after a write sees the new total and rows', async () => {
+    const h = await connectionsHarness({ listCaches: createListCaches(EAGER) })
+    try {
+      for (let i = 0; i < 6; i++) await h.upsert({ displayName: `Ops ${i}` })
+      for (const query of [{}, { displayName: 'op' }, { displayName: 'ops' }, { sort: 'displayName' }]) {
+        expect((await slice(h, query, 2)).total).toBe(6)
+      }
+      h.clock.advance(1000)
+      const added = await h.upsert({ displayName: 'Ops new' })
+      for (const query of [{}, { displayName: 'op' }, { displayName: 'ops' }]) {
+        const after = await slice(h, query)
+        expect(after.total).toBe(7)
+        expect(after.data[0]!.id).toBe(added.id)
+      }
+      const byName = await slice(h, { sort: 'displayName' }, 6)
+      expect(ids(byName.data)).toEqual([added.id])
+      await h.call('connections.delete', { id: added.id })
+      expect((await slice(h, { displayName: 'op' })).total).toBe(6)
+      const renamed = (await slice(h, {})).data[0]!
+      await h.call('connections.update', { id: renamed.id, displayName: 'Sales' })
+      expect((await slice(h, { displayName: 'op' })).total).toBe(5)
+      expect(ids((await slice(h, { displayName: 'sa' })).data)).toEqual([renamed.id])
+    } finally {
+      await h.dispose()
+    }
+  })
+
+  it('never serves a cached count or row after a change by any path: SQL outside the service, a rolled-back transaction', async () => {
+    const h = await connectionsHarness({ listCaches: createListCaches(EAGER) })
+    try {
+      const created: AppConnection[] = []
+      for (let i = 0; i < 5; i++) created.push(await h.upsert({ displayName: `Gmail ${i}` }))
+      expect((await slice(h, { status: ['ERROR'] })).total).toBe(0)
+      expect((await slice(h, { displayName: 'l 3' })).total).toBe(1)
+      // The token refresher and the sync engine write rows without the service.
+      markError(h, created[1]!.id)
+      expect(ids((await slice(h, { status: ['ERROR'] })).data)).toEqual([created[1]!.id])
+      h.session.db
+        .prepare(`UPDATE connections SET display_name = 'Gmail 33' WHERE id = ?`)
+        .run(created[0]!.id)
+      expect((await slice(h, { displayName: 'l 3' }, 1)).total).toBe(2)
+      // Rolled back: the data is as it was, and so is every answer.
+      expect(() =>
+        h.session.transaction(() => {
+          h.session.db.prepare(`DELETE FROM connections WHERE id = ?`).run(created[2]!.id)
+          throw new Error('abort')
+        }),
+      ).toThrow('abort')
+      expect((await slice(h, {}, 1)).total).toBe(5)
+      expect((await slice(h, { displayName: 'l 3' })).total).toBe(2)
+    } finally {
+      await h.dispose()
+    }
+  })
+
+  it('inside a transaction neither reads nor fills a cache', async () => {
+    const h = await connectionsHarness({ listCaches: createListCaches(EAGER) })
+    try {
+      for (let i = 0; i < 4; i++) await h.upsert({ displayName: `Jira ${i}` })
+      expect((await slice(h, { displayName: 'ji' }, 1)).total).toBe(4)
+      h.session.db.exec('BEGIN IMMEDIATE')
+      await h.upsert({ displayName: 'Jira uncommitted' })
+      const inside = await slice(h, { displayName: 'ji' }, 1)
+      expect(inside.total).toBe(5)
+      h.session.db.exec('ROLLBACK')
+      const after = await slice(h, { displayName: 'ji' }, 1)
+      expect(after.total).toBe(4)
+      expect(after.data.map((c) => c.displayName)).not.toContain('Jira uncommitted')
+    } finally {
+      await h.dispose()
+    }
+  })
+
+  it('a lock drops the name index, the sort orders and every count; an unlock starts afresh', async () => {
+    const caches = createListCaches(EAGER)
+    const h = await connectionsHarness({ listCaches: caches })
+    try {
+      for (let i = 0; i < 5; i++) await h.upsert({ displayName: `Notion ${i}` })
+      expect((await slice(h, { displayName: 'no', status: ['ACTIVE'] }, 1)).total).toBe(5)
+      expect(caches.stats()).toEqual({ held: true, names: 1, orders: 1, results: 1 })
+      const db = h.session.db
+      const noting = () =>
+        db.prepare(`SELECT count(*) FROM sqlite_temp_master WHERE name LIKE 'latchkey_name%'`).pluck().get()
+      expect(noting()).toBe(4)
+      await h.call('vault.lock')
+      expect(caches.stats()).toEqual({ held: false, names: 0, orders: 0, results: 0 })
+      // Nor do writes keep noting names for an index nobody holds.
+      expect(noting()).toBe(0)
+      await h.call('vault.unlock', { password: TEST_PASSWORD })
+      expect((await slice(h, { displayName: 'n 4' })).data.map((c) => c.displayName)).toEqual(['Notion 4'])
+    } finally {
+      await h.dispose()
+    }
+  })
+
+  it('the name index folds every name as the SQL filter does: beyond ASCII, with a NUL, with a lone surrogate', async () => {
+    const h = await connectionsHarness({ listCaches: createListCaches(EAGER) })
+    try {
+      const names = [
+        'İstanbul',
+        'ΟΔΟΣ',
+        'οδος ΣΑΣ',
+        'Kelvin \u212A',
+        'Straße ẞ',
+        'ǅemal',
+        'ﬃ ligature',
+        'Ⓐ circled',
+        '\u1C90 mtavruli',
+        'smile 😀',
+        'a\u0307 dotted',
+        'lone \uD800 surrogate',
+        'Plain Ops',
+      ]
+      for (const displayName of names) await h.upsert({ displayName })
+      const needles = ['i', 'İ', 'i\u0307', 'ς', 'σ', 'Σ', 'k', '\u212A', 'ß', 'ẞ', 'ⓐ', 'Ⓐ', 'ა', '😀']
+      needles.push('ǆ', 'ǅ', 'ﬃ', '\0', 'l\0', '\uD800', '\uFFFD', 'o', 'op', 'ops', 'οδο', 'ΟΔΟ', 'straße')
+      const compare = async () => {
+        for (const displayName of needles) {
+          const cached = await slice(h, { displayName, sort: 'displayName' })
+          const walked = await walkForward(h, { displayName, sort: 'displayName', limit: 100 })
+          // Inside a transaction nothing in memory is used: this is SQL's own answer.
+          h.session.db.exec('BEGIN')
+          const bySql = await slice(h, { displayName, sort: 'displayName' })
+          h.session.db.exec('ROLLBACK')
+          expect(cached, JSON.stringify(displayName)).toEqual(bySql)
+          expect(walked.flatMap((page) => ids(page.data))).toEqual(ids(bySql.data))
+        }
+      }
+      await compare()
+      // A NUL in a name splits the one-pass read wrongly: the index is then read row by row.
+      await h.upsert({ displayName: 'nul\0name İ' })
+      await compare()
+    } finally {
+      await h.dispose()
+    }
+  })
+
+  it.each([
+    ['default thresholds', {}],
+    ['every filter materialized', { walkBudget: 0 }],
+  ])(
+    'answers deep slices and 1–2 character names above the planner threshold as SQL does (%s)',
+    async (_, tuning) => {
+      const h = await connectionsHarness({ listCaches: createListCaches(tuning) })
+      try {
+        // As in 'above the planner threshold': rows inserted directly, only the list reads them.
+        const insert = h.session.db.prepare(
+          `INSERT INTO connections (id, external_id, display_name, type, piece_name, scope, status, created_ms, updated_ms)
+         VALUES (?, ?, ?, 'NO_AUTH', ?, ?, ?, ?, ?)`,
+        )
+        const model: AppConnection[] = []
+        h.session.db.transaction(() => {
+          for (let i = 0; i < 1300; i++) {
+            const id = `conn_${String((i * 7919) % 1300).padStart(5, '0')}`
+            const name = i % 5 === 0 ? `Rare Thing ${i}` : `Common Slack ${i % 40}`
+            const piece = i % 2 ? SLACK : GMAIL
+            const scope = i % 3 ? 'PROJECT' : 'PLATFORM'
+            const status = i % 11 ? 'ACTIVE' : 'ERROR'
+            const ms = Date.UTC(2026, 0, 1) + Math.floor(i / 50)
+            insert.run(id, id, name, piece, scope, status, ms, ms)
+            model.push({
+              id,
+              displayName: name,
+              pieceName: piece,
+              projectIds: [],
+              status,
+              scope,
+              remoteId: null,
+              created: new Date(ms).toISOString(),
+              updated: new Date(ms).toISOString(),
+              health: { tokenExpiresAt: null },
+            } as unknown as AppConnection)
+          }
+        })()
+        const queries: Query[] = [
+          {},
+          { sort: 'displayName' },
+          { displayName: 'co' }, // > 1000 rows: counted from the name index, rows by walking the sort index
+          { displayName: 'ra', sort: 'created' }, // 260: driven from the name index's rowids
+          { displayName: 'co', scope: 'PLATFORM', sort: 'displayName' }, // intersected in memory
+          { displayName: 'ra', status: ['ACTIVE'] },
+          { displayName: 'common', sort: 'expiry' }, // > 1000 trigram candidates
+          { status: ['ACTIVE'], sort: 'displayName' },
+          { scope: 'PROJECT', pieceName: SLACK },
+          { displayName: 'zz' },
+        ]
+        for (const query of queries) {
+          const expected = ids(expectedOf(model, query))
+          for (const offset of [0, 150, 199, 200, 433, 1040, 1299]) {
+            const answer = await slice(h, query, offset, 60)
+            expect(answer.total).toBe(expected.length)
+            expect(ids(answer.data)).toEqual(expected.slice(offset, offset + 60))
+          }
+        }
+        await expectWalk(h, { displayName: 'co' }, 100, ids(expectedOf(model, { displayName: 'co' })))
+        await expectWalk(h, { displayName: 'ra' }, 100, ids(expectedOf(model, { displayName: 'ra' })))
+      } finally {
+        await h.dispose()
+      }
+    },
+  )
+})
+
+type GeneratedQuery = typeof queryArbitrary extends fc.Arbitrary<infer T> ? T : never
+
+describe('connections.slice caches, property', () => {
+  it('answers what the model does at any threshold, through writes by the service and by SQL outside it', async () => {
+    const tuningArbitrary = fc.record({
+      walkBudget: fc.constantFrom(0, 20, 10_000),
+      few: fc.constantFrom(0, 2, 1000),
+    })
+    const actionArbitrary = fc.oneof(
+      { arbitrary: fc.record({ kind: fc.constant('query' as const), query: queryArbitrary }), weight: 4 },
+      {
+        arbitrary: fc.record({
+          kind: fc.constantFrom(
+            'rename' as const,
+            'renameBySql' as const,
+            'error' as const,
+            'delete' as const,
+          ),
+          index: fc.nat(),
+          words: fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 3 }),
+        }),
+        weight: 1,
+      },
+    )
+    await fc.assert(
+      fc.asyncProperty(
+        tuningArbitrary,
+        fc.array(rowArbitrary, { maxLength: 40, size: 'max' }),
+        fc.array(actionArbitrary, { minLength: 1, maxLength: 8 }),
+        async (tuning, rows, actions) => {
+          const h = await connectionsHarness({ listCaches: createListCaches(tuning) })
+          try {
+            for (const remote of REMOTES) insertRemote(h.session, remote)
+            let live: string[] = []
+            for (const row of rows) {
+              h.clock.advance(row.step)
+              const created = await h.upsert({
+                displayName: row.words.join(' '),
+                pieceName: row.pieceName,
+                scope: row.scope,
+                projectIds: row.scope === 'PROJECT' ? row.projectIds.slice(0, 1) : row.projectIds,
+                remoteId: row.remoteId,
+                ...(row.expiresIn === null ? {} : expiring(row.expiresIn)),
+              })
+              live.push(created.id)
+              if (row.status === 'ERROR') markError(h, created.id)
+            }
+            const check = async (generated: GeneratedQuery) => {
+              const all = await Promise.all(
+                live.map((id) => h.call<AppConnection>('connections.get', { id })),
+              )
+              const { limit, offset, ...filters } = generated
+              const query = withoutUndefined(filters)
+              const expected = expectedOf(all, query)
+              for (const at of [offset, offset, 0]) {
+                expect(await slice(h, query, at, limit)).toEqual({
+                  data: expected.slice(at, at + limit),
+                  total: expected.length,
+                })
+              }
+              const name = query.displayName as string | undefined
+              if (name !== undefined && [...name].length < 3) await expectWalk(h, query, limit, ids(expected))
+            }
+            // Every query again after each change: a cache from before the change must not answer it.
+            let last: GeneratedQuery | undefined
+            for (const action of actions) {
+              if (action.kind === 'query') {
+                await check(action.query)
+                last = action.query
+                continue
+              }
+              if (live.length === 0) continue
+              const id = live[action.index % live.length]!
+              h.clock.advance(1)
+              if (action.kind === 'rename') {
+                await h.call('connections.update', { id, displayName: action.words.join(' ') })
+              } else if (action.kind === 'renameBySql') {
+                h.session.db
+                  .prepare('UPDATE connections SET display_name = ? WHERE id = ?')
+                  .run(action.words.join('-'), id)
+              } else if (action.kind === 'error') markError(h, id)
+              else {
+                await h.call('connections.delete', { id })
+                live = live.filter((other) => other !== id)
+              }
+              if (last) await check(last)
+              // And a search for what a rename wrote (or a deleted row held), from the name index.
+              await check({
+                displayName: action.words[0]!.slice(0, 2),
+                offset: 0,
+                limit: 7,
+              } as GeneratedQuery)
+            }
+          } finally {
+            await h.dispose()
+          }
+        },
+      ),
+      { numRuns: 40 },
     )
   })
 })

@@ -1,6 +1,7 @@
 import type { AppConnection, ConnectionValue } from '../../../src/shared/contract'
 import type { ErrorObject } from '../../../src/shared/errors'
 import type { VaultSession } from '../../../src/main/vault/session'
+import type { CoreDependencies } from '../../../src/main/core'
 import { createManualClock, type ManualClock } from '../../support/manual-clock'
 import { createUnlockedTestCore, type UnlockedTestCore } from '../../support/vault'
 
@@ -18,9 +19,11 @@ export function secretText(secret = 'xoxb-secret-token'): ConnectionValue {
 }
 
 /** A real core with an unlocked vault, a hand-driven clock, and a record of every event. */
-export async function connectionsHarness(): Promise<ConnectionsHarness> {
+export async function connectionsHarness(
+  dependencies: Partial<CoreDependencies> = {},
+): Promise<ConnectionsHarness> {
   const clock = createManualClock(Date.UTC(2026, 0, 1))
-  const base = await createUnlockedTestCore({ clock })
+  const base = await createUnlockedTestCore({ clock, dependencies })
   const events: { name: string; payload: unknown }[] = []
   base.core.events.subscribe((name, payload) => events.push({ name, payload }))
   let counter = 0
