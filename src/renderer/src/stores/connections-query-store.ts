@@ -27,7 +27,7 @@ export const EMPTY_FILTERS: ConnectionFilters = {
 }
 
 /** Rows come from main in pages of this size as the visible window moves (connections.slice). */
-export const PAGE_SIZE = 100
+export const PAGE_SIZE = 50
 /**
  * Pages kept either side of the visible window. Scrolling through 100k rows would otherwise keep
  * every page ever seen, and the garbage collector's pauses on that heap show up as long frames.
@@ -59,6 +59,11 @@ const pages = new Map<number, AppConnection[]>()
 let stalePages = new Map<number, AppConnection[]>()
 const inFlight = new Set<number>()
 let lastRange: [number, number] = [0, PAGE_SIZE - 1]
+
+/** Whether the current query's own first page has arrived (not rows kept from the one before). */
+export function firstPageLanded(): boolean {
+  return pages.has(0)
+}
 
 export function rowAt(index: number): AppConnection | undefined {
   const page = Math.floor(index / PAGE_SIZE)
@@ -123,9 +128,10 @@ export const useConnectionsQuery = create<QueryStore>()((set, get) => {
     status: 'idle',
     error: null,
     setFilters: (patch) => {
-      // A new query starts at the top: keep the old total until the new one answers (no flash).
+      // A new query starts at the top. The previous rows and total stay on screen until its first
+      // page answers: typing never flashes placeholders, and the keystroke's own render stays small.
       lastRange = [0, PAGE_SIZE - 1]
-      restart({ ...get().filters, ...patch }, false)
+      restart({ ...get().filters, ...patch }, true)
     },
     resetFilters: () => {
       lastRange = [0, PAGE_SIZE - 1]

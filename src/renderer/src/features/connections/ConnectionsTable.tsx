@@ -1,12 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useCallback, useEffect, useRef, type KeyboardEvent } from 'react'
 import type { ListSort } from '../../../../shared/contract'
-import { querySelectors, rowAt, useConnectionsQuery } from '../../stores/connections-query-store'
+import { firstPageLanded, querySelectors, rowAt, useConnectionsQuery } from '../../stores/connections-query-store'
 import { selectionSelectors, useSelectionStore } from '../../stores/selection-store'
 import { ConnectionRow } from './ConnectionRow'
 import { useNow } from './useNow'
 
 export const ROW_HEIGHT = 36
+const FETCH_INTERVAL_MS = 100
 const COLUMNS: { label: string; sort?: ListSort }[] = [
   { label: 'Name', sort: 'displayName' },
   { label: 'Piece' },
@@ -49,15 +50,28 @@ export function ConnectionsTable() {
     count: total,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: 6,
   })
   const items = virtualizer.getVirtualItems()
   const first = items[0]?.index ?? 0
   const last = items[items.length - 1]?.index ?? 0
 
+  // While the list flies past (a flung scroll bar, End), fetching every page it crosses would cost a
+  // request, a parse and a render per frame for rows nobody reads: at most one fetch per
+  // FETCH_INTERVAL_MS while scrolling, and always one for where it comes to rest.
+  const lastFetchAt = useRef(0)
+  const isScrolling = virtualizer.isScrolling
   useEffect(() => {
-    if (total > 0) ensureRange(first, last)
-  }, [first, last, total, generation, ensureRange])
+    if (total === 0) return
+    const fetchNow = () => {
+      lastFetchAt.current = performance.now()
+      ensureRange(first, last)
+    }
+    const wait = isScrolling ? FETCH_INTERVAL_MS - (performance.now() - lastFetchAt.current) : 0
+    if (wait <= 0) return fetchNow()
+    const timer = setTimeout(fetchNow, wait)
+    return () => clearTimeout(timer)
+  }, [first, last, total, generation, ensureRange, isScrolling])
 
   // A new filter is a new list: start at its top with nothing selected.
   useEffect(() => {
@@ -101,7 +115,7 @@ export function ConnectionsTable() {
     move()
   }
 
-  const ready = useConnectionsQuery((s) => s.total !== null && rowAt(0) !== undefined) || total === 0
+  const ready = useConnectionsQuery((s) => s.total !== null && firstPageLanded()) || total === 0
   return (
     <div
       id="connections-grid"
