@@ -1,7 +1,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useCallback, useEffect, useRef, type KeyboardEvent } from 'react'
 import type { ListSort } from '../../../../shared/contract'
-import { firstPageLanded, querySelectors, rowAt, useConnectionsQuery } from '../../stores/connections-query-store'
+import {
+  firstPageLanded,
+  querySelectors,
+  rowAt,
+  useConnectionsQuery,
+} from '../../stores/connections-query-store'
 import { selectionSelectors, useSelectionStore } from '../../stores/selection-store'
 import { ConnectionRow } from './ConnectionRow'
 import { useNow } from './useNow'
