@@ -105,3 +105,34 @@ function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value)
 }
+
+/**
+ * One keyset page from `limit + 1` rows read in `direction` (a 'prev' read comes back reversed).
+ * The extra row says whether more lie ahead; `existsBeyond` answers for the other end. `next` and
+ * `previous` are null exactly at the ends of the list.
+ */
+export function keysetPage<Row>(options: {
+  rows: Row[]
+  limit: number
+  direction: CursorDirection
+  fromCursor: boolean
+  positionOf(row: Row): CursorPosition
+  existsBeyond(direction: CursorDirection, position: CursorPosition): boolean
+  encode(direction: CursorDirection, position: CursorPosition): string
+}): { rows: Row[]; next: string | null; previous: string | null } {
+  const { direction, positionOf } = options
+  const more = options.rows.length > options.limit
+  const rows = options.rows.slice(0, options.limit)
+  if (direction === 'prev') rows.reverse()
+  const first = rows[0]
+  const last = rows.at(-1)
+  if (first === undefined || last === undefined) return { rows: [], next: null, previous: null }
+  const hasAfter = direction === 'next' ? more : options.existsBeyond('next', positionOf(last))
+  const hasBefore =
+    direction === 'prev' ? more : options.fromCursor && options.existsBeyond('prev', positionOf(first))
+  return {
+    rows,
+    next: hasAfter ? options.encode('next', positionOf(last)) : null,
+    previous: hasBefore ? options.encode('prev', positionOf(first)) : null,
+  }
+}

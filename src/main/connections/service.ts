@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3'
 import type {
   AppConnection,
   ConnectionOwner,
@@ -9,8 +8,15 @@ import type {
   Procedures,
 } from '../../shared/contract'
 import { AppError, notFoundError, validationError } from '../../shared/errors'
+import { createRepositoryAccess } from '../vault/repository-access'
 import type { VaultSession } from '../vault/session'
-import { createCursorCodec, fingerprintOf, type CursorDirection, type CursorPosition } from './cursor'
+import {
+  createCursorCodec,
+  fingerprintOf,
+  keysetPage,
+  type CursorDirection,
+  type CursorPosition,
+} from './cursor'
 import { existsBeyondQuery, pageQuery, type ListFilter } from './list-query'
 import { createListCaches, listPagePlan, sliceRowids, type ListCaches } from './list-cache'
 import { pickCopyField } from './copy-field'
@@ -41,25 +47,9 @@ export const ENTITY_TYPE = 'app_connection'
 /** A value larger than this is refused: no credential is this big, and the vault should not hold blobs. */
 const MAX_VALUE_BYTES = 256 * 1024
 /** Runs a synchronous piece of work against the unlocked vault with this domain's statements. */
-export type WithVault = <T>(work: (session: VaultSession, repository: ConnectionsRepository) => T) => T
-
-export function createVaultAccess(getSession: () => VaultSession): WithVault {
-  // One repository per database handle: a lock/unlock opens a new handle and so new statements.
-  const repositories = new WeakMap<Database.Database, ConnectionsRepository>()
-  return (work) => {
-    const session = getSession()
-    let repository = repositories.get(session.db)
-    if (!repository) {
-      repository = createConnectionsRepository(session.db)
-      repositories.set(session.db, repository)
-    }
-    return work(session, repository)
-  }
-}
-
 export function createConnectionsService(dependencies: ConnectionsDependencies) {
   const { clock, random } = dependencies
-  const withVault = createVaultAccess(dependencies.session)
+  const withVault = createRepositoryAccess(dependencies.session, createConnectionsRepository)
   const cursors = createCursorCodec(random(32))
   const listCaches = dependencies.listCaches ?? createListCaches()
 
@@ -73,21 +63,17 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
       const rows = repository.all<ConnectionRow>(
         pageQuery(plan, direction, cursor?.position ?? null, input.limit + 1),
       )
-      const more = rows.length > input.limit
-      const page = rows.slice(0, input.limit)
-      if (direction === 'prev') page.reverse()
-      const first = page[0]
-      const last = page.at(-1)
-      if (!first || !last) return { data: [], next: null, previous: null }
-      const beyond = (way: CursorDirection, position: CursorPosition) =>
-        repository.get<{ found: number }>(existsBeyondQuery(plan, way, position))?.found === 1
-      const hasAfter = direction === 'next' ? more : beyond('next', positionOf(last))
-      const hasBefore = direction === 'prev' ? more : cursor !== null && beyond('prev', positionOf(first))
-      return {
-        data: connectionsOf(repository, page),
-        next: hasAfter ? cursors.encode('connections', fingerprint, 'next', positionOf(last)) : null,
-        previous: hasBefore ? cursors.encode('connections', fingerprint, 'prev', positionOf(first)) : null,
-      }
+      const page = keysetPage({
+        rows,
+        limit: input.limit,
+        direction,
+        fromCursor: cursor !== null,
+        positionOf,
+        existsBeyond: (way, position) =>
+          repository.get<{ found: number }>(existsBeyondQuery(plan, way, position))?.found === 1,
+        encode: (way, position) => cursors.encode('connections', fingerprint, way, position),
+      })
+      return { data: connectionsOf(repository, page.rows), next: page.next, previous: page.previous }
     })
   }
 
@@ -423,24 +409,24 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
       const cursor = input.cursor ? cursors.decode(input.cursor, 'owners', fingerprint) : null
       const direction = cursor?.direction ?? 'next'
       const rows = repository.owners(direction, cursor ? String(cursor.position.key) : null, input.limit + 1)
-      const more = rows.length > input.limit
-      const page = rows.slice(0, input.limit)
-      if (direction === 'prev') page.reverse()
-      const first = page[0]
-      const last = page.at(-1)
-      if (!first || !last) return { data: [], next: null, previous: null }
-      const beyond = (way: CursorDirection, email: string) => repository.owners(way, email, 1).length > 0
-      const hasAfter = direction === 'next' ? more : beyond('next', last.email)
-      const hasBefore = direction === 'prev' ? more : cursor !== null && beyond('prev', first.email)
       const at = (email: string): CursorPosition => ({ key: email, id: email })
+      const page = keysetPage({
+        rows,
+        limit: input.limit,
+        direction,
+        fromCursor: cursor !== null,
+        positionOf: (row) => at(row.email),
+        existsBeyond: (way, position) => repository.owners(way, String(position.key), 1).length > 0,
+        encode: (way, position) => cursors.encode('owners', fingerprint, way, position),
+      })
       return {
-        data: page.map((row) => ({
+        data: page.rows.map((row) => ({
           email: row.email,
           firstName: row.first_name ?? '',
           lastName: row.last_name ?? '',
         })),
-        next: hasAfter ? cursors.encode('owners', fingerprint, 'next', at(last.email)) : null,
-        previous: hasBefore ? cursors.encode('owners', fingerprint, 'prev', at(first.email)) : null,
+        next: page.next,
+        previous: page.previous,
       }
     })
   }

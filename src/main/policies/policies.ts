@@ -9,6 +9,7 @@ import type {
 import { AppError, notFoundError, validationError } from '../../shared/errors'
 import type { Handlers } from '../api/router'
 import type { ConnectionsService } from '../connections/service'
+import { createRepositoryAccess } from '../vault/repository-access'
 import type { VaultSession } from '../vault/session'
 import { isAvailableIn, resolveConnection } from './resolver'
 
@@ -66,8 +67,6 @@ function createPoliciesRepository(db: Database.Database) {
   }
 }
 
-type PoliciesRepository = ReturnType<typeof createPoliciesRepository>
-
 export interface PoliciesDependencies {
   session: () => VaultSession
   clock: { now(): number }
@@ -75,16 +74,7 @@ export interface PoliciesDependencies {
 }
 
 export function createPoliciesService(dependencies: PoliciesDependencies) {
-  const repositories = new WeakMap<Database.Database, PoliciesRepository>()
-  const withVault = <T>(work: (session: VaultSession, repository: PoliciesRepository) => T): T => {
-    const session = dependencies.session()
-    let repository = repositories.get(session.db)
-    if (!repository) {
-      repository = createPoliciesRepository(session.db)
-      repositories.set(session.db, repository)
-    }
-    return work(session, repository)
-  }
+  const withVault = createRepositoryAccess(dependencies.session, createPoliciesRepository)
   const findConnection = (id: string | null) => {
     if (id === null) return null
     try {
