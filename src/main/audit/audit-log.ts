@@ -7,7 +7,8 @@ import type { AuditRecord } from '../vault/session'
 /** The first entry links to this, so the chain has a fixed, checkable start. */
 export const GENESIS_HASH = '0'.repeat(64)
 
-interface AuditRow {
+/** A row of audit_log as SQLite stores it. */
+export interface AuditRow {
   seq: number
   at_ms: number
   action: string

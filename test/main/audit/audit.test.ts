@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import { GENESIS_HASH, hashEntry } from '../../../src/main/audit/audit-log'
+import { GENESIS_HASH, hashEntry, type AuditRow } from '../../../src/main/audit/audit-log'
 import type {
   AppConnection,
   AuditEntry,
@@ -31,18 +31,6 @@ afterEach(async () => {
 async function harness(): Promise<ConnectionsHarness> {
   h = await connectionsHarness()
   return h
-}
-
-interface AuditRow {
-  seq: number
-  at_ms: number
-  action: string
-  origin: string
-  entity_type: string | null
-  entity_id: string | null
-  details: string
-  prev_hash: string
-  hash: string
 }
 
 /** The log as stored, read on the open connection (the audit log is plaintext; it stays readable while locked). */
