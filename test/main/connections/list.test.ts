@@ -744,6 +744,21 @@ const rowArbitrary = fc.record({
   renameAfter: fc.constantFrom(null, null, 0, 1, 5000),
 })
 
+type GeneratedRow = typeof rowArbitrary extends fc.Arbitrary<infer Row> ? Row : never
+
+/** Writes one generated row through connections.upsert, after its step on the clock. */
+async function upsertGenerated(h: ConnectionsHarness, row: GeneratedRow): Promise<AppConnection> {
+  h.clock.advance(row.step)
+  return h.upsert({
+    displayName: row.words.join(' '),
+    pieceName: row.pieceName,
+    scope: row.scope,
+    projectIds: row.scope === 'PROJECT' ? row.projectIds.slice(0, 1) : row.projectIds,
+    remoteId: row.remoteId,
+    ...(row.expiresIn === null ? {} : expiring(row.expiresIn)),
+  })
+}
+
 const queryArbitrary = fc.record({
   pieceName: sometimes(fc.constantFrom(...PIECES, 'slack')),
   displayName: sometimes(fc.constantFrom(...NEEDLES)),
@@ -776,17 +791,7 @@ describe('connections.list, property', () => {
             for (const remote of REMOTES) insertRemote(h.session, remote)
             const created: AppConnection[] = []
             for (const row of rows) {
-              h.clock.advance(row.step)
-              created.push(
-                await h.upsert({
-                  displayName: row.words.join(' '),
-                  pieceName: row.pieceName,
-                  scope: row.scope,
-                  projectIds: row.scope === 'PROJECT' ? row.projectIds.slice(0, 1) : row.projectIds,
-                  remoteId: row.remoteId,
-                  ...(row.expiresIn === null ? {} : expiring(row.expiresIn)),
-                }),
-              )
+              created.push(await upsertGenerated(h, row))
             }
             for (const [index, row] of rows.entries()) {
               if (row.renameAfter === null) continue
@@ -1080,15 +1085,7 @@ describe('connections.slice caches, property', () => {
             for (const remote of REMOTES) insertRemote(h.session, remote)
             let live: string[] = []
             for (const row of rows) {
-              h.clock.advance(row.step)
-              const created = await h.upsert({
-                displayName: row.words.join(' '),
-                pieceName: row.pieceName,
-                scope: row.scope,
-                projectIds: row.scope === 'PROJECT' ? row.projectIds.slice(0, 1) : row.projectIds,
-                remoteId: row.remoteId,
-                ...(row.expiresIn === null ? {} : expiring(row.expiresIn)),
-              })
+              const created = await upsertGenerated(h, row)
               live.push(created.id)
               if (row.status === 'ERROR') markError(h, created.id)
             }
