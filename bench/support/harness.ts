@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { createListIndexes, type ListIndexes } from '../../src/main/connections/list-index-source'
 import { createCore, type LatchkeyCore } from '../../src/main/core'
 import type { Clock } from '../../src/main/platform/clock'
 import { silentLogger } from '../../src/main/platform/logger'
@@ -21,6 +22,10 @@ export const BENCH_CONTEXT = { origin: 'bench' }
 
 export interface BenchCore {
   core: LatchkeyCore
+  /** The core's in-memory connections list, read in the background after the first list call. */
+  listIndexes: ListIndexes
+  /** Waits (letting the event loop turn, as a host's IPC does) until that list is read; ms waited. */
+  listReady(): Promise<number>
   dataDir: string
   /** Through the router, as a host would call it; throws the contract's error object. */
   call<T = unknown>(name: string, input?: unknown): Promise<T>
@@ -33,7 +38,9 @@ export function createBenchCore(options: {
   clock?: Clock
   kdf?: VaultKdfPolicy
 }): BenchCore {
+  const listIndexes = createListIndexes()
   const core = createCore({
+    listIndexes,
     identity: { name: 'Latchkey', version: '0.0.0-bench', host: 'browser' },
     dataDir: options.dataDir,
     logger: silentLogger,
@@ -44,6 +51,12 @@ export function createBenchCore(options: {
   })
   return {
     core,
+    listIndexes,
+    async listReady() {
+      const start = performance.now()
+      while (!listIndexes.stats().ready) await new Promise((resolve) => setImmediate(resolve))
+      return performance.now() - start
+    },
     dataDir: options.dataDir,
     async call<T>(name: string, input: unknown = {}) {
       const result = await core.router.dispatch(name, input, BENCH_CONTEXT)

@@ -5,7 +5,7 @@ import { appHandlers, type AppIdentity } from './app/app-handlers'
 import { auditHandlers } from './audit/audit-handlers'
 import { clipboardHandlers } from './clipboard/clipboard-handlers'
 import { connectionHandlers } from './connections/handlers'
-import { createListCaches, type ListCaches } from './connections/list-cache'
+import { createListIndexes, type ListIndexes } from './connections/list-index-source'
 import { createConnectionsService } from './connections/service'
 import { createPoliciesService, policyHandlers } from './policies/policies'
 import { systemClock, type Clock } from './platform/clock'
@@ -38,8 +38,8 @@ export interface CoreDependencies {
   detectSuspendByClock?: boolean
   /** The OS clipboard (desktop). Without one, a copied secret is handed to the page to write. */
   clipboard?: SystemClipboard
-  /** connections.slice's in-memory caches; tests pass ones with low thresholds. */
-  listCaches?: ListCaches
+  /** The in-memory connections list; tests pass one that catches up differently. */
+  listIndexes?: ListIndexes
 }
 
 export interface LatchkeyCore {
@@ -71,17 +71,14 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
       ? () => {}
       : watchForSuspend(clock, () => vault.hostSuspended('suspend'))
   const session = () => vault.requireSession()
-  // Display names and sort orders kept in memory for the table; they go when the vault locks.
-  const listCaches = dependencies.listCaches ?? createListCaches()
-  events.subscribe((name, payload) => {
-    if (name === 'vault.stateChanged' && (payload as { state: string }).state !== 'unlocked')
-      listCaches.forget()
-  })
+  // The connections list kept in memory (ids, names, pieces, dates: plaintext in the vault file
+  // too, never a value); it outlives a lock and goes with the database (list-index-source.ts).
+  const listIndexes = dependencies.listIndexes ?? createListIndexes()
   const connections = createConnectionsService({
     session,
     clock,
     random: dependencies.randomBytes ?? randomBytes,
-    listCaches,
+    listIndexes,
   })
   const handlers: Handlers = {
     ...appHandlers(dependencies.identity),
@@ -101,6 +98,7 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     vault,
     async close() {
       stopSuspendDetector()
+      listIndexes.forget()
       vault.close()
     },
   }

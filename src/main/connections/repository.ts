@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { ConnectionScope, ConnectionType, FlowReference, SyncState } from '../../shared/contract'
 import type { ConnectionRow, Related } from './rows'
-import { FOLD_CASE_FUNCTION, foldCase, rowsByRowidQuery, type Sql } from './list-query'
+import { FOLD_CASE_FUNCTION, foldCase, rowsByIdsQuery, type Sql } from './list-query'
 
 /** The columns a write sets; health columns not listed here are left to the refresher. */
 export interface ConnectionWrite {
@@ -157,8 +157,8 @@ export function createConnectionsRepository(db: Database.Database) {
       return prepared(query.sql).get(...query.params) as T | undefined
     },
     byId: (id: string) => byId.get(id),
-    byRowids(rowids: number[]): ConnectionRow[] {
-      return prepared(rowsByRowidQuery).all(JSON.stringify(rowids)) as ConnectionRow[]
+    byIds(ids: readonly string[]): ConnectionRow[] {
+      return prepared(rowsByIdsQuery).all(JSON.stringify(ids)) as ConnectionRow[]
     },
     byNaturalKey: (remoteKey: string, pieceName: string, externalId: string) =>
       byNaturalKey.get(remoteKey, pieceName, externalId),

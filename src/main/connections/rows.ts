@@ -8,7 +8,6 @@ import type {
 
 /** A `connections` row as SQLite returns it, plus the computed has_value. */
 export interface ConnectionRow {
-  rowid?: number
   id: string
   remote_key: string
   external_id: string
@@ -37,7 +36,6 @@ export interface ConnectionRow {
   last_used_ms: number | null
   last_rotated_ms: number | null
   has_value: number
-  sort_key?: string | number | null
 }
 
 export interface Related {

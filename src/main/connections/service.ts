@@ -17,8 +17,15 @@ import {
   type CursorDirection,
   type CursorPosition,
 } from './cursor'
-import { existsBeyondQuery, pageQuery, type ListFilter } from './list-query'
-import { createListCaches, listPagePlan, sliceRowids, type ListCaches } from './list-cache'
+import {
+  countQuery,
+  cursorKeyOf,
+  existsBeyondQuery,
+  pageIdsQuery,
+  sliceIdsQuery,
+  type ListFilter,
+} from './list-query'
+import { createListIndexes, type ListIndexes } from './list-index-source'
 import { pickCopyField } from './copy-field'
 import {
   createConnectionsRepository,
@@ -39,8 +46,8 @@ export interface ConnectionsDependencies {
   session: () => VaultSession
   clock: { now(): number }
   random: RandomBytes
-  /** What slice and name searches keep between calls; the core drops it when the vault locks. */
-  listCaches?: ListCaches
+  /** The list in memory; the core drops it when the vault locks. */
+  listIndexes?: ListIndexes
 }
 
 export const ENTITY_TYPE = 'app_connection'
@@ -51,27 +58,35 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
   const { clock, random } = dependencies
   const withVault = createRepositoryAccess(dependencies.session, createConnectionsRepository)
   const cursors = createCursorCodec(random(32))
-  const listCaches = dependencies.listCaches ?? createListCaches()
+  const listIndexes = dependencies.listIndexes ?? createListIndexes()
 
   function list(input: Input<'connections.list'>): Page<AppConnection> {
     return withVault((session, repository) => {
       const filter = listFilterOf(input)
       const fingerprint = fingerprintOf({ ...filter })
       const cursor = input.cursor ? cursors.decode(input.cursor, 'connections', fingerprint) : null
-      const plan = listPagePlan(repository, listCaches, session, filter)
       const direction: CursorDirection = cursor?.direction ?? 'next'
-      const rows = repository.all<ConnectionRow>(
-        pageQuery(plan, direction, cursor?.position ?? null, input.limit + 1),
-      )
+      const position = cursor?.position ?? null
+      // SQL answers inside a transaction (so the list includes its own writes) and while the
+      // index is first read.
+      const index = listIndexes.at(session)
+      const ids = index
+        ? index.page(filter, direction, position, input.limit + 1)
+        : repository
+            .all<{ id: string }>(pageIdsQuery(filter, direction, position, input.limit + 1))
+            .map((row) => row.id)
+      const rows = rowsInOrder(repository, ids)
       const page = keysetPage({
         rows,
         limit: input.limit,
         direction,
         fromCursor: cursor !== null,
-        positionOf,
-        existsBeyond: (way, position) =>
-          repository.get<{ found: number }>(existsBeyondQuery(plan, way, position))?.found === 1,
-        encode: (way, position) => cursors.encode('connections', fingerprint, way, position),
+        positionOf: (row) => ({ key: cursorKeyOf(filter.sort, row), id: row.id }),
+        existsBeyond: (way, at) =>
+          index
+            ? index.existsBeyond(filter, way, at)
+            : repository.get<{ found: number }>(existsBeyondQuery(filter, way, at))?.found === 1,
+        encode: (way, at) => cursors.encode('connections', fingerprint, way, at),
       })
       return { data: connectionsOf(repository, page.rows), next: page.next, previous: page.previous }
     })
@@ -80,18 +95,16 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
   function slice(input: Input<'connections.slice'>): { data: AppConnection[]; total: number } {
     return withVault((session, repository) => {
       const filter = listFilterOf(input)
-      const { total, rowids } = sliceRowids(
-        repository,
-        listCaches,
-        session,
-        filter,
-        input.offset,
-        input.limit,
-      )
-      if (rowids.length === 0) return { data: [], total }
-      const byRowid = new Map(repository.byRowids(rowids).map((row) => [row.rowid, row]))
-      const rows = rowids.flatMap((rowid) => byRowid.get(rowid) ?? [])
-      return { data: connectionsOf(repository, rows), total }
+      const index = listIndexes.at(session)
+      const { total, ids } = index
+        ? index.slice(filter, input.offset, input.limit)
+        : {
+            total: repository.get<{ total: number }>(countQuery(filter))?.total ?? 0,
+            ids: repository
+              .all<{ id: string }>(sliceIdsQuery(filter, input.offset, input.limit))
+              .map((row) => row.id),
+          }
+      return { data: connectionsOf(repository, rowsInOrder(repository, ids)), total }
     })
   }
 
@@ -489,8 +502,11 @@ function listFilterOf(input: Input<'connections.slice'> | Input<'connections.lis
   }
 }
 
-function positionOf(row: ConnectionRow): CursorPosition {
-  return { key: row.sort_key ?? null, id: row.id }
+/** The rows of `ids`, in that order. */
+function rowsInOrder(repository: ConnectionsRepository, ids: readonly string[]): ConnectionRow[] {
+  if (ids.length === 0) return []
+  const byId = new Map(repository.byIds(ids).map((row) => [row.id, row]))
+  return ids.flatMap((id) => byId.get(id) ?? [])
 }
 
 function connectionsOf(repository: ConnectionsRepository, rows: ConnectionRow[]): AppConnection[] {

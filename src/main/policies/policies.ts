@@ -44,8 +44,11 @@ function createPoliciesRepository(db: Database.Database) {
     [{ pieceName: string; externalId: string; projectId: string }],
     { id: string }
   >(
+    // remote_key IN (…) lets the natural key's unique index (remote_key, piece_name, external_id)
+    // answer with one seek per remote; the connections table has no other index on these columns.
     `SELECT c.id FROM connections c
-     WHERE c.piece_name = @pieceName AND c.external_id = @externalId
+     WHERE c.remote_key IN (SELECT '' UNION ALL SELECT id FROM remotes)
+       AND c.piece_name = @pieceName AND c.external_id = @externalId
        AND (EXISTS (SELECT 1 FROM connection_projects p WHERE p.connection_id = c.id AND p.project_id = @projectId)
             OR NOT EXISTS (SELECT 1 FROM connection_projects p WHERE p.connection_id = c.id))
      ORDER BY c.status = 'ACTIVE' DESC,

@@ -8,7 +8,7 @@ import type {
   Page,
 } from '../../../src/shared/contract'
 import { LIST_SORTS } from '../../../src/shared/contract/connections'
-import { createListCaches, type ListTuning } from '../../../src/main/connections/list-cache'
+import { createListIndexes, type ListIndexTuning } from '../../../src/main/connections/list-index-source'
 import { TEST_PASSWORD } from '../../support/vault'
 import { connectionsHarness, insertRemote, SLACK, type ConnectionsHarness } from './support'
 
@@ -193,7 +193,6 @@ describe('connections.list', () => {
       const gmail = await h.upsert({ displayName: 'Gmail (ops)' })
       const name = async (displayName: string) =>
         ids((await list(h, { displayName, sort: 'displayName' })).data)
-      // 3+ characters are answered from the trigram index, 1 and 2 by testing each row; both agree.
       expect(await name('slack')).toEqual([company.id, personal.id])
       expect(await name('SLA')).toEqual([company.id, personal.id])
       expect(await name('sl')).toEqual([company.id, personal.id])
@@ -220,7 +219,7 @@ describe('connections.list', () => {
       expect(await name('i_')).toEqual(new Set([underscore.id]))
       expect(await name('%%')).toEqual(new Set())
       expect(await name('5_0')).toEqual(new Set())
-      // FTS5 query syntax is not interpreted either.
+      // Nor is any query syntax (quotes, OR, *).
       const quoted = await h.upsert({ displayName: 'The "prod" key' })
       expect(await name('"prod"')).toEqual(new Set([quoted.id]))
       expect(await name('prod OR 500')).toEqual(new Set())
@@ -620,11 +619,9 @@ describe('connections.list', () => {
     })
   })
 
-  describe('above the planner threshold', () => {
-    // More than 1000 candidates switch the displayName and projectId filters from driving the query
-    // through their own index to walking the sort index and testing each row. Rows are inserted
-    // directly: only the list reads them.
-    it('answers the same rows either way', async () => {
+  describe('with more than a thousand rows', () => {
+    // Rows are inserted directly: only the list reads them.
+    it('walks and slices large filtered lists in every sort', async () => {
       const insert = h.session.db.prepare(
         `INSERT INTO connections (id, external_id, display_name, type, piece_name, scope, status, created_ms, updated_ms)
          VALUES (?, ?, ?, 'NO_AUTH', ?, 'PLATFORM', 'ACTIVE', ?, ?)`,
@@ -663,11 +660,11 @@ describe('connections.list', () => {
           }) as unknown as AppConnection,
       )
       const queries: Query[] = [
-        { displayName: 'common slack' }, // > 1000 trigram candidates: walks the sort index
-        { displayName: 'rare thing' }, // few candidates: driven from the trigram index
+        { displayName: 'common slack' },
+        { displayName: 'rare thing' },
         { displayName: 'slack 1', sort: 'displayName' },
-        { projectId: 'project_big', pieceName: SLACK }, // > 1000 members: checked per row
-        { projectId: 'project_small', sort: 'created' }, // few members: driven from the project index
+        { projectId: 'project_big', pieceName: SLACK },
+        { projectId: 'project_small', sort: 'created' },
         { projectId: 'project_big', displayName: 'ng 3', sort: 'displayName' },
       ]
       for (const query of queries) {
@@ -815,6 +812,13 @@ describe('connections.list, property', () => {
               const expected = expectedOf(all, query)
               const forward = await expectWalk(h, query, limit, ids(expected))
               expect(forward.flatMap((page) => page.data)).toEqual(expected)
+              // Inside a transaction SQL answers instead of the list in memory: the same pages.
+              h.session.db.exec('BEGIN')
+              try {
+                expect(await expectWalk(h, query, limit, ids(expected))).toEqual(forward)
+              } finally {
+                h.session.db.exec('ROLLBACK')
+              }
               const slice = await h.call<{ data: AppConnection[]; total: number }>('connections.slice', {
                 ...query,
                 offset,
@@ -832,10 +836,11 @@ describe('connections.list, property', () => {
   })
 })
 
-// connections.slice keeps counts, the name index, sort orders and materialized rows in memory per
-// data version (src/main/connections/list-cache.ts). These check that nothing it keeps outlives the
-// data it was read from, and that every path (SQL from the start, rowids from the name index, a
-// materialized order) answers the same rows. Low thresholds reach every path with a few rows.
+// connections.list and connections.slice answer from the connections list in memory
+// (src/main/connections/list-index.ts), read in chunks and then kept up to date from notes of every
+// write (list-index-source.ts), and from SQL inside a transaction and while the list is first read.
+// These check that nothing kept in memory outlives the data it was read from, and that both answer
+// the same rows. Low thresholds reach every path with a few rows.
 
 type Slice = { data: AppConnection[]; total: number }
 
@@ -843,12 +848,18 @@ function slice(h: ConnectionsHarness, query: Query, offset = 0, limit = 100): Pr
   return h.call<Slice>('connections.slice', { ...query, offset, limit })
 }
 
-/** Every path, with a handful of rows: materialize from offset 0, rowids and rare filters drive from 2 rows. */
-const EAGER: ListTuning = { walkBudget: 0, few: 2 }
+/** Every connection as connections.get answers it, read from SQL (inside a transaction). */
+async function allConnections(h: ConnectionsHarness): Promise<AppConnection[]> {
+  const rows = h.session.db.prepare('SELECT id FROM connections').pluck().all() as string[]
+  return Promise.all(rows.map((id) => h.call<AppConnection>('connections.get', { id })))
+}
+
+/** Read on the spot, in chunks of two rows; any write after that read again rather than caught up. */
+const EAGER: Partial<ListIndexTuning> = { schedule: null, chunkRows: 2, catchUpAtMost: 0 }
 
 describe('connections.slice caches', () => {
   it('a slice after a write sees the new total and rows', async () => {
-    const h = await connectionsHarness({ listCaches: createListCaches(EAGER) })
+    const h = await connectionsHarness({ listIndexes: createListIndexes(EAGER) })
     try {
       for (let i = 0; i < 6; i++) await h.upsert({ displayName: `Ops ${i}` })
       for (const query of [{}, { displayName: 'op' }, { displayName: 'ops' }, { sort: 'displayName' }]) {
@@ -875,7 +886,7 @@ describe('connections.slice caches', () => {
   })
 
   it('never serves a cached count or row after a change by any path: SQL outside the service, a rolled-back transaction', async () => {
-    const h = await connectionsHarness({ listCaches: createListCaches(EAGER) })
+    const h = await connectionsHarness({ listIndexes: createListIndexes(EAGER) })
     try {
       const created: AppConnection[] = []
       for (let i = 0; i < 5; i++) created.push(await h.upsert({ displayName: `Gmail ${i}` }))
@@ -903,7 +914,7 @@ describe('connections.slice caches', () => {
   })
 
   it('inside a transaction neither reads nor fills a cache', async () => {
-    const h = await connectionsHarness({ listCaches: createListCaches(EAGER) })
+    const h = await connectionsHarness({ listIndexes: createListIndexes(EAGER) })
     try {
       for (let i = 0; i < 4; i++) await h.upsert({ displayName: `Jira ${i}` })
       expect((await slice(h, { displayName: 'ji' }, 1)).total).toBe(4)
@@ -920,30 +931,77 @@ describe('connections.slice caches', () => {
     }
   })
 
-  it('a lock drops the name index, the sort orders and every count; an unlock starts afresh', async () => {
-    const caches = createListCaches(EAGER)
-    const h = await connectionsHarness({ listCaches: caches })
+  it('a lock keeps the list (it holds no value) and an unlock answers from it, caught up; closing drops it and its triggers', async () => {
+    const indexes = createListIndexes({ schedule: null })
+    const h = await connectionsHarness({ listIndexes: indexes })
+    const db = h.session.db
     try {
       for (let i = 0; i < 5; i++) await h.upsert({ displayName: `Notion ${i}` })
       expect((await slice(h, { displayName: 'no', status: ['ACTIVE'] }, 1)).total).toBe(5)
-      expect(caches.stats()).toEqual({ held: true, names: 1, orders: 1, results: 1 })
-      const db = h.session.db
-      const noting = () =>
-        db.prepare(`SELECT count(*) FROM sqlite_temp_master WHERE name LIKE 'latchkey_name%'`).pluck().get()
-      expect(noting()).toBe(4)
+      expect(indexes.stats()).toMatchObject({
+        held: true,
+        ready: true,
+        size: 5,
+        orders: 1,
+        slices: 1,
+        names: 1,
+      })
       await h.call('vault.lock')
-      expect(caches.stats()).toEqual({ held: false, names: 0, orders: 0, results: 0 })
-      // Nor do writes keep noting names for an index nobody holds.
-      expect(noting()).toBe(0)
+      expect(indexes.stats()).toMatchObject({ held: true, size: 5 })
+      // Whatever writes while the vault is locked (nothing in Latchkey does) is still noted.
+      db.prepare(
+        `UPDATE connections SET display_name = 'Notion renamed' WHERE display_name = 'Notion 4'`,
+      ).run()
       await h.call('vault.unlock', { password: TEST_PASSWORD })
-      expect((await slice(h, { displayName: 'n 4' })).data.map((c) => c.displayName)).toEqual(['Notion 4'])
+      expect((await slice(h, { displayName: 'n 4' })).total).toBe(0)
+      expect((await slice(h, { displayName: 'renamed' })).data.map((c) => c.displayName)).toEqual([
+        'Notion renamed',
+      ])
+      const noting = () =>
+        db.prepare(`SELECT count(*) FROM sqlite_temp_master WHERE name LIKE 'latchkey_list%'`).pluck().get()
+      expect(noting()).toBe(7)
+      indexes.forget()
+      expect(indexes.stats()).toMatchObject({ held: false, size: 0 })
+      // Nor do writes keep noting changes for a list nobody holds.
+      expect(noting()).toBe(0)
     } finally {
       await h.dispose()
     }
   })
 
-  it('the name index folds every name as the SQL filter does: beyond ASCII, with a NUL, with a lone surrogate', async () => {
-    const h = await connectionsHarness({ listCaches: createListCaches(EAGER) })
+  it('while the list is first read, chunk by chunk, SQL answers; writes between chunks are folded in', async () => {
+    const steps: (() => void)[] = []
+    const indexes = createListIndexes({ chunkRows: 3, schedule: (step) => steps.push(step) })
+    const h = await connectionsHarness({ listIndexes: indexes })
+    try {
+      const made: AppConnection[] = []
+      for (let i = 0; i < 10; i++) made.push(await h.upsert({ displayName: `Asana ${i}` }))
+      const query = { displayName: 'asana', sort: 'displayName' }
+      const expected = async () => ids(expectedOf(await allConnections(h), query))
+      let reads = 0
+      do {
+        // Each answer is SQL's until the last chunk is read, then the list's: the same rows.
+        expect(ids((await slice(h, query, 0, 100)).data)).toEqual(await expected())
+        await expectWalk(h, query, 4, await expected())
+        h.clock.advance(1)
+        const target = made[reads % made.length]!
+        if (reads % 3 === 0)
+          await h.call('connections.update', { id: target.id, displayName: `Asana z${reads}` })
+        if (reads === 2) await h.call('connections.delete', { id: made[9]!.id })
+        if (reads === 3) made.push(await h.upsert({ displayName: 'Asana late' }))
+        steps.shift()?.()
+        reads += 1
+      } while (!indexes.stats().ready && reads < 50)
+      expect(indexes.stats()).toMatchObject({ ready: true, size: 10 })
+      expect(ids((await slice(h, query, 0, 100)).data)).toEqual(await expected())
+      await expectWalk(h, query, 4, await expected())
+    } finally {
+      await h.dispose()
+    }
+  })
+
+  it('the list in memory folds and sorts every name as SQL does: beyond ASCII, with a NUL, with a lone surrogate', async () => {
+    const h = await connectionsHarness({ listIndexes: createListIndexes(EAGER) })
     try {
       const names = [
         'İstanbul',
@@ -985,14 +1043,14 @@ describe('connections.slice caches', () => {
   })
 
   it.each([
-    ['default thresholds', {}],
-    ['every filter materialized', { walkBudget: 0 }],
-  ])(
-    'answers deep slices and 1–2 character names above the planner threshold as SQL does (%s)',
+    ['read whole', { schedule: null }],
+    ['read in chunks of 97 rows', { schedule: null, chunkRows: 97 }],
+  ] as [string, Partial<ListIndexTuning>][])(
+    'answers deep slices and 1–2 character names among 1,300 rows as the model does (%s)',
     async (_, tuning) => {
-      const h = await connectionsHarness({ listCaches: createListCaches(tuning) })
+      const h = await connectionsHarness({ listIndexes: createListIndexes(tuning) })
       try {
-        // As in 'above the planner threshold': rows inserted directly, only the list reads them.
+        // As in 'with more than a thousand rows': inserted directly, only the list reads them.
         const insert = h.session.db.prepare(
           `INSERT INTO connections (id, external_id, display_name, type, piece_name, scope, status, created_ms, updated_ms)
          VALUES (?, ?, ?, 'NO_AUTH', ?, ?, ?, ?, ?)`,
@@ -1024,11 +1082,11 @@ describe('connections.slice caches', () => {
         const queries: Query[] = [
           {},
           { sort: 'displayName' },
-          { displayName: 'co' }, // > 1000 rows: counted from the name index, rows by walking the sort index
-          { displayName: 'ra', sort: 'created' }, // 260: driven from the name index's rowids
-          { displayName: 'co', scope: 'PLATFORM', sort: 'displayName' }, // intersected in memory
+          { displayName: 'co' },
+          { displayName: 'ra', sort: 'created' },
+          { displayName: 'co', scope: 'PLATFORM', sort: 'displayName' },
           { displayName: 'ra', status: ['ACTIVE'] },
-          { displayName: 'common', sort: 'expiry' }, // > 1000 trigram candidates
+          { displayName: 'common', sort: 'expiry' },
           { status: ['ACTIVE'], sort: 'displayName' },
           { scope: 'PROJECT', pieceName: SLACK },
           { displayName: 'zz' },
@@ -1055,8 +1113,9 @@ type GeneratedQuery = typeof queryArbitrary extends fc.Arbitrary<infer T> ? T : 
 describe('connections.slice caches, property', () => {
   it('answers what the model does at any threshold, through writes by the service and by SQL outside it', async () => {
     const tuningArbitrary = fc.record({
-      walkBudget: fc.constantFrom(0, 20, 10_000),
-      few: fc.constantFrom(0, 2, 1000),
+      schedule: fc.constant(null),
+      chunkRows: fc.constantFrom(1, 3, 4000),
+      catchUpAtMost: fc.constantFrom(0, 2, 1000),
     })
     const actionArbitrary = fc.oneof(
       { arbitrary: fc.record({ kind: fc.constant('query' as const), query: queryArbitrary }), weight: 4 },
@@ -1080,7 +1139,7 @@ describe('connections.slice caches, property', () => {
         fc.array(rowArbitrary, { maxLength: 40, size: 'max' }),
         fc.array(actionArbitrary, { minLength: 1, maxLength: 8 }),
         async (tuning, rows, actions) => {
-          const h = await connectionsHarness({ listCaches: createListCaches(tuning) })
+          const h = await connectionsHarness({ listIndexes: createListIndexes(tuning) })
           try {
             for (const remote of REMOTES) insertRemote(h.session, remote)
             let live: string[] = []
@@ -1128,7 +1187,7 @@ describe('connections.slice caches, property', () => {
                 live = live.filter((other) => other !== id)
               }
               if (last) await check(last)
-              // And a search for what a rename wrote (or a deleted row held), from the name index.
+              // And a search for what a rename wrote (or a deleted row held).
               await check({
                 displayName: action.words[0]!.slice(0, 2),
                 offset: 0,

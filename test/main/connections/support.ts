@@ -2,6 +2,7 @@ import type { AppConnection, ConnectionValue } from '../../../src/shared/contrac
 import type { ErrorObject } from '../../../src/shared/errors'
 import type { VaultSession } from '../../../src/main/vault/session'
 import type { CoreDependencies } from '../../../src/main/core'
+import { createListIndexes } from '../../../src/main/connections/list-index-source'
 import { createManualClock, type ManualClock } from '../../support/manual-clock'
 import { createUnlockedTestCore, type UnlockedTestCore } from '../../support/vault'
 
@@ -18,12 +19,19 @@ export function secretText(secret = 'xoxb-secret-token'): ConnectionValue {
   return { type: 'SECRET_TEXT', secret_text: secret }
 }
 
-/** A real core with an unlocked vault, a hand-driven clock, and a record of every event. */
+/**
+ * A real core with an unlocked vault, a hand-driven clock, and a record of every event. The
+ * in-memory list is read on the spot rather than in the background, so which of it and SQL answers
+ * a call does not depend on timing (list.test.ts reaches both on purpose).
+ */
 export async function connectionsHarness(
   dependencies: Partial<CoreDependencies> = {},
 ): Promise<ConnectionsHarness> {
   const clock = createManualClock(Date.UTC(2026, 0, 1))
-  const base = await createUnlockedTestCore({ clock, dependencies })
+  const base = await createUnlockedTestCore({
+    clock,
+    dependencies: { listIndexes: createListIndexes({ schedule: null }), ...dependencies },
+  })
   const events: { name: string; payload: unknown }[] = []
   base.core.events.subscribe((name, payload) => events.push({ name, payload }))
   let counter = 0

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import { migration001 } from './001-initial'
 import { migration002 } from './002-connection-list-indexes'
 import { migration003 } from './003-piece-sort-indexes'
+import { migration004 } from './004-list-in-memory'
 
 /**
  * Schema versions in order: migrations[i] takes a vault from user_version i to i + 1. A migration is
@@ -9,7 +10,7 @@ import { migration003 } from './003-piece-sort-indexes'
  */
 export type Migration = string | ((db: Database.Database) => void)
 
-export const migrations: readonly Migration[] = [migration001, migration002, migration003]
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004]
 
 export const LATEST_SCHEMA_VERSION = migrations.length
 

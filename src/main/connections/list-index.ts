@@ -1,0 +1,460 @@
+import type { ConnectionScope, ConnectionStatus, ListSort } from '../../shared/contract'
+import type { CursorDirection, CursorPosition } from './cursor'
+import { foldCase, NO_EXPIRY, type ListFilter } from './list-query'
+
+// The connections list in memory: every connection's list columns (never a value, never metadata),
+// with one order per sort, so connections.list and connections.slice answer any filter in any sort
+// without an SQLite index. SQLite indexes made each write rewrite a dozen B-trees (a third of an
+// upsert's cost, bench/connections.bench.ts) and still left filters that are common alone but rare
+// together to walk thousands of rows; here every query is at worst one pass over typed arrays
+// (~1 ms at 100k connections). Nothing here touches SQLite: list-index-source.ts fills and updates
+// it from the vault.
+
+/** One connection as the list sees it. */
+export interface ListEntry {
+  id: string
+  displayName: string
+  pieceName: string
+  status: ConnectionStatus
+  scope: ConnectionScope
+  /** '' for a local-only connection, else the remote's id. */
+  remoteKey: string
+  createdMs: number
+  updatedMs: number
+  /** The token's expiry, NO_EXPIRY when it has none: what the expiry sort and its cursor compare. */
+  expiryKey: number
+  projectIds: readonly string[]
+}
+
+export interface ListIndex {
+  /** How many connections it holds. */
+  readonly size: number
+  /** Puts (adds or replaces, by id) and removes connections; every order stays sorted. */
+  apply(put: readonly ListEntry[], removed: readonly string[]): void
+  /**
+   * Up to `limit` ids strictly beyond `position` (or from the start) in `direction`, in the order
+   * they are read: a 'prev' page comes back reversed, as SQL answers it.
+   */
+  page(
+    filter: ListFilter,
+    direction: CursorDirection,
+    position: CursorPosition | null,
+    limit: number,
+  ): string[]
+  /** Whether any matching connection lies strictly beyond `position` in `direction`. */
+  existsBeyond(filter: ListFilter, direction: CursorDirection, position: CursorPosition): boolean
+  /** Ids [offset, offset + limit) of the filtered, sorted list, and how many match in all. */
+  slice(filter: ListFilter, offset: number, limit: number): { total: number; ids: string[] }
+  /** What it keeps between queries, for tests. */
+  stats(): { size: number; orders: number; slices: number; names: number }
+}
+
+const STATUS_CODES: Record<ConnectionStatus, number> = { ACTIVE: 0, MISSING: 1, ERROR: 2 }
+const SCOPE_CODES: Record<ConnectionScope, number> = { PROJECT: 0, PLATFORM: 1 }
+/** Slices of recent filters kept whole (scrolling asks for the same filter again and again). */
+const SLICES_KEPT = 16
+/** Up to this many changed connections are moved within each order one by one; more are merged. */
+const FEW_CHANGES = 64
+/** Name searches whose matches are kept (the last few keystrokes). */
+const NAMES_KEPT = 8
+const NON_ASCII = /[\u0080-\uffff]/
+const ABOVE_BMP_ORDER = /[\ud800-\uffff]/
+
+/**
+ * What the SQL filter's FOLDED_NAME makes of a name (list-query.ts): lower() when every character is
+ * ASCII, else foldCase. `includes` on this and `instr` on that agree on every name.
+ */
+export function foldName(name: string): string {
+  return NON_ASCII.test(name) ? foldCase(name) : name.toLowerCase()
+}
+
+/** What SQLite's NOCASE collation compares, which the displayName sort uses: only ASCII letters fold. */
+export function nocaseKey(name: string): string {
+  return NON_ASCII.test(name)
+    ? name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase())
+    : name.toLowerCase()
+}
+
+/**
+ * SQLite compares text as UTF-8 bytes, which is code point order. JavaScript's `<` compares UTF-16
+ * code units, which differs only where both strings hold a unit from U+D800 up at the first
+ * difference (a surrogate pair encodes a code point above U+FFFF but sorts below U+E000).
+ */
+export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0
+  const length = Math.min(a.length, b.length)
+  for (let i = 0; i < length; i += 1) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    if (x !== y) return x >= 0xd800 && y >= 0xd800 ? codePointRank(x) - codePointRank(y) : x - y
+  }
+  return a.length - b.length
+}
+
+function codePointRank(unit: number): number {
+  return unit < 0xe000 ? unit + 0x2000 : unit - 0x800
+}
+
+/** `compareCodePoints` for strings known to hold no unit from U+D800 up: the engine's own comparison. */
+function compareUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+function compareText(a: string, b: string, plain: boolean): number {
+  return plain ? compareUnits(a, b) : compareCodePoints(a, b)
+}
+
+export function createListIndex(): ListIndex {
+  let capacity = 0
+  /** Slots handed out so far; a removed connection's slot goes to `free` for the next one. */
+  let used = 0
+  let live = 0
+  const free: number[] = []
+  const slotOf = new Map<string, number>()
+  const ids: string[] = []
+  const folded: string[] = []
+  const sortNames: string[] = []
+  /** Per slot: 1 when its id or sort name holds a unit that JavaScript's `<` misorders. */
+  let wide = new Uint8Array(0)
+  let alive = new Uint8Array(0)
+  let piece = new Int32Array(0)
+  let remote = new Int32Array(0)
+  let status = new Uint8Array(0)
+  let scope = new Uint8Array(0)
+  let created = new Float64Array(0)
+  let updated = new Float64Array(0)
+  let expiry = new Float64Array(0)
+  const projectsOf: (readonly string[] | undefined)[] = []
+  const members = new Map<string, Set<number>>()
+  const pieceCodes = new Map<string, number>()
+  const remoteCodes = new Map<string, number>()
+  const orders = new Map<ListSort, Int32Array>()
+  const slices = new Map<string, Int32Array>()
+  /** Per name search and per project: 1 for each slot that matches; kept up to date by apply. */
+  const nameHits = new Map<string, Uint8Array>()
+  const projectHits = new Map<string, Uint8Array>()
+
+  function grow(needed: number): void {
+    if (needed <= capacity) return
+    capacity = Math.max(needed, capacity * 2, 1024)
+    const widen = <T extends Uint8Array | Int32Array | Float64Array>(array: T, make: (n: number) => T): T => {
+      const next = make(capacity)
+      next.set(array)
+      return next
+    }
+    wide = widen(wide, (n) => new Uint8Array(n))
+    alive = widen(alive, (n) => new Uint8Array(n))
+    piece = widen(piece, (n) => new Int32Array(n))
+    remote = widen(remote, (n) => new Int32Array(n))
+    status = widen(status, (n) => new Uint8Array(n))
+    scope = widen(scope, (n) => new Uint8Array(n))
+    created = widen(created, (n) => new Float64Array(n))
+    updated = widen(updated, (n) => new Float64Array(n))
+    expiry = widen(expiry, (n) => new Float64Array(n))
+  }
+
+  function codeOf(codes: Map<string, number>, value: string): number {
+    let code = codes.get(value)
+    if (code === undefined) {
+      code = codes.size
+      codes.set(value, code)
+    }
+    return code
+  }
+
+  function unlinkProjects(slot: number): void {
+    for (const projectId of projectsOf[slot] ?? []) members.get(projectId)?.delete(slot)
+    projectsOf[slot] = undefined
+  }
+
+  function write(slot: number, entry: ListEntry): void {
+    ids[slot] = entry.id
+    folded[slot] = foldName(entry.displayName)
+    const sortName = nocaseKey(entry.displayName)
+    sortNames[slot] = sortName
+    wide[slot] = ABOVE_BMP_ORDER.test(entry.id) || ABOVE_BMP_ORDER.test(sortName) ? 1 : 0
+    alive[slot] = 1
+    piece[slot] = codeOf(pieceCodes, entry.pieceName)
+    remote[slot] = codeOf(remoteCodes, entry.remoteKey)
+    status[slot] = STATUS_CODES[entry.status]
+    scope[slot] = SCOPE_CODES[entry.scope]
+    created[slot] = entry.createdMs
+    updated[slot] = entry.updatedMs
+    expiry[slot] = entry.expiryKey
+    unlinkProjects(slot)
+    if (entry.projectIds.length > 0) {
+      projectsOf[slot] = entry.projectIds
+      for (const projectId of entry.projectIds) {
+        let set = members.get(projectId)
+        if (!set) members.set(projectId, (set = new Set()))
+        set.add(slot)
+      }
+    }
+  }
+
+  // ---- orders: the list order of each sort, ties broken by id ----
+
+  const plainIds = (a: number, b: number) => (wide[a]! | wide[b]!) === 0
+  const slotComparators: Record<ListSort, (a: number, b: number) => number> = {
+    updated: (a, b) => updated[b]! - updated[a]! || compareText(ids[b]!, ids[a]!, plainIds(a, b)),
+    created: (a, b) => created[b]! - created[a]! || compareText(ids[b]!, ids[a]!, plainIds(a, b)),
+    displayName: (a, b) => {
+      const plain = plainIds(a, b)
+      return compareText(sortNames[a]!, sortNames[b]!, plain) || compareText(ids[a]!, ids[b]!, plain)
+    },
+    expiry: (a, b) => expiry[a]! - expiry[b]! || compareText(ids[a]!, ids[b]!, plainIds(a, b)),
+  }
+
+  /** Negative when `slot` comes before `position` in the list, positive after, 0 when it is that row. */
+  function positionComparator(sort: ListSort, position: CursorPosition): (slot: number) => number {
+    const { id } = position
+    if (sort === 'displayName') {
+      const name = nocaseKey(typeof position.key === 'string' ? position.key : String(position.key ?? ''))
+      return (slot) => compareCodePoints(sortNames[slot]!, name) || compareCodePoints(ids[slot]!, id)
+    }
+    const key = Number(position.key ?? NO_EXPIRY)
+    if (sort === 'expiry') return (slot) => expiry[slot]! - key || compareCodePoints(ids[slot]!, id)
+    const column = sort === 'updated' ? updated : created
+    return (slot) => key - column[slot]! || compareCodePoints(id, ids[slot]!)
+  }
+
+  function orderFor(sort: ListSort): Int32Array {
+    let order = orders.get(sort)
+    if (!order) {
+      order = new Int32Array(live)
+      let at = 0
+      for (let slot = 0; slot < used; slot += 1) if (alive[slot]) order[at++] = slot
+      order.sort(slotComparators[sort])
+      orders.set(sort, order)
+    }
+    return order
+  }
+
+  /**
+   * The order with the changed slots taken out and those still alive put back in place. A few
+   * changes (a write between two list calls) move blocks of the array natively: indexOf to find a
+   * slot, copyWithin to close or open a gap, a binary search for where it goes. Many (a batch) take
+   * one pass to drop them all and one merge. Either way only the changed slots are compared.
+   */
+  function reorder(order: Int32Array, changedSlots: readonly number[], sort: ListSort): Int32Array {
+    const compare = slotComparators[sort]
+    const added = changedSlots.filter((slot) => alive[slot] === 1).sort(compare)
+    const next = new Int32Array(order.length + added.length)
+    let length = 0
+    if (changedSlots.length <= FEW_CHANGES) {
+      next.set(order)
+      length = order.length
+      for (const slot of changedSlots) {
+        const at = next.subarray(0, length).indexOf(slot)
+        if (at < 0) continue
+        next.copyWithin(at, at + 1, length)
+        length -= 1
+      }
+    } else {
+      const changed = new Uint8Array(used)
+      for (const slot of changedSlots) changed[slot] = 1
+      for (let i = 0; i < order.length; i += 1) if (!changed[order[i]!]) next[length++] = order[i]!
+    }
+    let from = 0
+    for (const slot of added) {
+      let low = from
+      let high = length
+      while (low < high) {
+        const middle = (low + high) >>> 1
+        if (compare(next[middle]!, slot) < 0) low = middle + 1
+        else high = middle
+      }
+      next.copyWithin(low + 1, low, length)
+      next[low] = slot
+      length += 1
+      from = low + 1
+    }
+    return length === next.length ? next : next.slice(0, length)
+  }
+
+  // ---- filters ----
+
+  /** Re-tests the changed slots in every kept name and project bitmap (dropped if the arrays grew). */
+  function refreshHits(changedSlots: readonly number[]): void {
+    for (const [needle, hits] of nameHits) {
+      if (hits.length !== capacity) nameHits.delete(needle)
+      else for (const slot of changedSlots) hits[slot] = alive[slot] && folded[slot]!.includes(needle) ? 1 : 0
+    }
+    for (const [projectId, hits] of projectHits) {
+      if (hits.length !== capacity) projectHits.delete(projectId)
+      else {
+        const set = members.get(projectId)
+        for (const slot of changedSlots) hits[slot] = set?.has(slot) ? 1 : 0
+      }
+    }
+  }
+
+  function namesMatching(text: string): Uint8Array {
+    const needle = foldCase(text)
+    let hits = nameHits.get(needle)
+    if (hits) {
+      nameHits.delete(needle)
+    } else {
+      hits = new Uint8Array(capacity)
+      for (let slot = 0; slot < used; slot += 1)
+        if (alive[slot] && folded[slot]!.includes(needle)) hits[slot] = 1
+    }
+    nameHits.set(needle, hits)
+    if (nameHits.size > NAMES_KEPT) nameHits.delete(nameHits.keys().next().value!)
+    return hits
+  }
+
+  function projectMembers(projectId: string): Uint8Array | null {
+    let bitmap = projectHits.get(projectId)
+    if (!bitmap) {
+      const set = members.get(projectId)
+      if (!set || set.size === 0) return null
+      bitmap = new Uint8Array(capacity)
+      for (const slot of set) bitmap[slot] = 1
+      projectHits.set(projectId, bitmap)
+      if (projectHits.size > NAMES_KEPT) projectHits.delete(projectHits.keys().next().value!)
+    }
+    return bitmap
+  }
+
+  /** A test per slot for the filter, or null when no connection can match (an unknown piece, remote or project). */
+  function matcher(filter: ListFilter): ((slot: number) => boolean) | null {
+    const pieceCode = filter.pieceName === undefined ? -1 : pieceCodes.get(filter.pieceName)
+    const remoteCode = filter.remoteId === undefined ? -1 : remoteCodes.get(filter.remoteId ?? '')
+    if (pieceCode === undefined || remoteCode === undefined) return null
+    const project = filter.projectId === undefined ? undefined : projectMembers(filter.projectId)
+    if (project === null) return null
+    let statusMask = 0
+    for (const value of filter.status ?? ['ACTIVE', 'MISSING', 'ERROR'])
+      statusMask |= 1 << STATUS_CODES[value]
+    const scopeCode = filter.scope === undefined ? -1 : SCOPE_CODES[filter.scope]
+    const names = filter.displayName === undefined ? null : namesMatching(filter.displayName)
+    const byPiece = pieceCode >= 0
+    const byRemote = remoteCode >= 0
+    const byStatus = statusMask !== 7
+    const byScope = scopeCode >= 0
+    return (slot) =>
+      (!byPiece || piece[slot] === pieceCode) &&
+      (!byRemote || remote[slot] === remoteCode) &&
+      (!byStatus || ((statusMask >> status[slot]!) & 1) === 1) &&
+      (!byScope || scope[slot] === scopeCode) &&
+      (names === null || names[slot] === 1) &&
+      (project === undefined || project[slot] === 1)
+  }
+
+  /** The first index in `order` whose slot is beyond `position` in `direction` (-1 or length when none). */
+  function startAfter(
+    order: Int32Array,
+    sort: ListSort,
+    direction: CursorDirection,
+    position: CursorPosition,
+  ) {
+    const compare = positionComparator(sort, position)
+    // lower: the first index whose slot is not before the position; upper: the first one after it.
+    let low = 0
+    let high = order.length
+    const after = direction === 'next'
+    while (low < high) {
+      const middle = (low + high) >>> 1
+      const c = compare(order[middle]!)
+      if (after ? c <= 0 : c < 0) low = middle + 1
+      else high = middle
+    }
+    return after ? low : low - 1
+  }
+
+  function walk(
+    filter: ListFilter,
+    direction: CursorDirection,
+    position: CursorPosition | null,
+    limit: number,
+  ): string[] {
+    const test = matcher(filter)
+    if (test === null || limit <= 0) return []
+    const order = orderFor(filter.sort)
+    const step = direction === 'next' ? 1 : -1
+    let i = position
+      ? startAfter(order, filter.sort, direction, position)
+      : direction === 'next'
+        ? 0
+        : order.length - 1
+    const found: string[] = []
+    for (; i >= 0 && i < order.length; i += step) {
+      const slot = order[i]!
+      if (test(slot)) {
+        found.push(ids[slot]!)
+        if (found.length === limit) break
+      }
+    }
+    return found
+  }
+
+  function sliceOf(filter: ListFilter): Int32Array {
+    const key = JSON.stringify(filter)
+    let kept = slices.get(key)
+    if (kept) {
+      slices.delete(key)
+    } else {
+      const test = matcher(filter)
+      const order = orderFor(filter.sort)
+      if (test === null) kept = new Int32Array(0)
+      else {
+        const matching = new Int32Array(order.length)
+        let at = 0
+        for (let i = 0; i < order.length; i += 1) if (test(order[i]!)) matching[at++] = order[i]!
+        kept = matching.slice(0, at)
+      }
+    }
+    slices.set(key, kept)
+    if (slices.size > SLICES_KEPT) slices.delete(slices.keys().next().value!)
+    return kept
+  }
+
+  return {
+    get size() {
+      return live
+    },
+    apply(put, removed) {
+      if (put.length === 0 && removed.length === 0) return
+      slices.clear()
+      const changedSlots: number[] = []
+      for (const id of removed) {
+        const slot = slotOf.get(id)
+        if (slot === undefined) continue
+        slotOf.delete(id)
+        unlinkProjects(slot)
+        alive[slot] = 0
+        changedSlots.push(slot)
+        free.push(slot)
+        live -= 1
+      }
+      for (const entry of put) {
+        let slot = slotOf.get(entry.id)
+        if (slot === undefined) {
+          slot = free.pop() ?? used
+          if (slot === used) {
+            grow(used + 1)
+            used += 1
+          }
+          slotOf.set(entry.id, slot)
+          live += 1
+        }
+        write(slot, entry)
+        changedSlots.push(slot)
+      }
+      const distinct = [...new Set(changedSlots)]
+      refreshHits(distinct)
+      for (const [sort, order] of orders) orders.set(sort, reorder(order, distinct, sort))
+    },
+    page: walk,
+    existsBeyond: (filter, direction, position) => walk(filter, direction, position, 1).length > 0,
+    slice(filter, offset, limit) {
+      const matching = sliceOf(filter)
+      const page: string[] = []
+      const end = Math.min(matching.length, offset + limit)
+      for (let i = offset; i < end; i += 1) page.push(ids[matching[i]!]!)
+      return { total: matching.length, ids: page }
+    },
+    stats: () => ({ size: live, orders: orders.size, slices: slices.size, names: nameHits.size }),
+  }
+}

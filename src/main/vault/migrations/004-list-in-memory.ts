@@ -1,0 +1,27 @@
+/**
+ * Schema version 4: the connections list moves into memory (src/main/connections/list-index.ts),
+ * so the indexes and the FTS5 trigram table that served it in SQL go. Each write rewrote every one
+ * of them (with the FTS trigger, about 60% of an upsert's time at 100k connections:
+ * bench/connections.bench.ts), while filters that are common alone but rare together still walked
+ * thousands of rows. What stays answers lookups by key: the primary key, the natural key
+ * (remote_key, piece_name, external_id), owners by email, and each table's own keys.
+ */
+export const migration004 = `
+DROP TRIGGER connections_fts_insert;
+DROP TRIGGER connections_fts_delete;
+DROP TRIGGER connections_fts_update;
+DROP TABLE connections_name_fts;
+DROP INDEX connections_by_updated;
+DROP INDEX connections_by_created;
+DROP INDEX connections_by_name;
+DROP INDEX connections_by_expiry;
+DROP INDEX connections_by_piece;
+DROP INDEX connections_by_status;
+DROP INDEX connections_by_scope;
+DROP INDEX connections_by_remote;
+DROP INDEX connections_by_expiry_nulls_last;
+DROP INDEX connections_by_piece_created;
+DROP INDEX connections_by_piece_name;
+DROP INDEX connections_by_piece_expiry;
+DROP INDEX connection_projects_by_project;
+`

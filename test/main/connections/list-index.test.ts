@@ -1,0 +1,222 @@
+import fc from 'fast-check'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { ConnectionScope, ConnectionStatus, ListSort } from '../../../src/shared/contract'
+import { LIST_SORTS } from '../../../src/shared/contract/connections'
+import {
+  compareCodePoints,
+  createListIndex,
+  type ListEntry,
+  type ListIndex,
+} from '../../../src/main/connections/list-index'
+import { createListIndexes } from '../../../src/main/connections/list-index-source'
+import type { ListFilter } from '../../../src/main/connections/list-query'
+import { connectionsHarness, type ConnectionsHarness } from './support'
+
+// The connections list in memory (src/main/connections/list-index.ts): its orders must stay what a
+// fresh read would build, through any sequence of puts and removes, few (moved one by one) or many
+// (merged); and the notes that keep it up to date (list-index-source.ts) must see every statement.
+
+const NAMES = ['Slack', 'slack', 'Ops', 'über', 'Zebra', 'a😀', 'a\uE000', 'İstanbul', '']
+
+const entryArbitrary = fc.record({
+  id: fc.constantFrom(
+    ...Array.from({ length: 40 }, (_, i) => `conn_${String(i).padStart(2, '0')}`),
+    'conn_😀',
+    'conn_\uE000',
+  ),
+  displayName: fc.constantFrom(...NAMES),
+  pieceName: fc.constantFrom('slack', 'gmail'),
+  status: fc.constantFrom<ConnectionStatus>('ACTIVE', 'MISSING', 'ERROR'),
+  scope: fc.constantFrom<ConnectionScope>('PROJECT', 'PLATFORM'),
+  remoteKey: fc.constantFrom('', 'remote_a'),
+  createdMs: fc.integer({ min: 0, max: 3 }),
+  updatedMs: fc.integer({ min: 0, max: 3 }),
+  expiryKey: fc.constantFrom(5, 10, 8_640_000_000_000_001),
+  projectIds: fc.subarray(['p1', 'p2']),
+})
+
+/** Every id of the list in a sort's order, walked a page at a time. */
+function walkAll(index: ListIndex, filter: ListFilter): string[] {
+  const seen: string[] = []
+  let page = index.page(filter, 'next', null, 3)
+  while (page.length > 0) {
+    seen.push(...page)
+    const lastId = page.at(-1)!
+    page = index.page(filter, 'next', positionOf(index, filter.sort, lastId), 3)
+  }
+  return seen
+}
+
+let latest = new Map<string, ListEntry>()
+function positionOf(_index: ListIndex, sort: ListSort, id: string) {
+  const entry = latest.get(id)!
+  const key =
+    sort === 'updated'
+      ? entry.updatedMs
+      : sort === 'created'
+        ? entry.createdMs
+        : sort === 'displayName'
+          ? entry.displayName
+          : entry.expiryKey
+  return { key, id }
+}
+
+describe('the list in memory', () => {
+  it('keeps every order and filter as a fresh build has them, through puts and removes few and many', () => {
+    fc.assert(
+      fc.property(
+        fc.array(entryArbitrary, { maxLength: 30 }),
+        fc.array(
+          fc.record({
+            put: fc.array(entryArbitrary, { maxLength: 80 }),
+            remove: fc.array(fc.nat(60), { maxLength: 10 }),
+          }),
+          { maxLength: 5 },
+        ),
+        (initial, batches) => {
+          const index = createListIndex()
+          latest = new Map()
+          const put = (entries: ListEntry[]) => entries.forEach((entry) => latest.set(entry.id, entry))
+          index.apply(initial, [])
+          put(initial)
+          // Orders and filters built before the changes, so apply must keep them up to date.
+          for (const sort of LIST_SORTS) walkAll(index, { sort })
+          index.slice({ sort: 'updated', displayName: 's', projectId: 'p1' }, 0, 5)
+          for (const batch of batches) {
+            const ids = [...latest.keys()]
+            const removed = batch.remove.map((n) => ids[n % Math.max(1, ids.length)]!).filter(Boolean)
+            index.apply(batch.put, removed)
+            removed.forEach((id) => latest.delete(id))
+            put(batch.put)
+          }
+          const fresh = createListIndex()
+          fresh.apply([...latest.values()], [])
+          expect(index.size).toBe(latest.size)
+          const filters: Omit<ListFilter, 'sort'>[] = [
+            {},
+            { displayName: 's', projectId: 'p1' },
+            { status: ['ERROR', 'MISSING'], remoteId: null },
+            { pieceName: 'gmail', scope: 'PLATFORM', remoteId: 'remote_a' },
+            { projectId: 'p2' },
+          ]
+          for (const sort of LIST_SORTS) {
+            for (const filter of filters) {
+              const full = { ...filter, sort }
+              expect(walkAll(index, full)).toEqual(walkAll(fresh, full))
+              expect(index.slice(full, 1, 4)).toEqual(fresh.slice(full, 1, 4))
+            }
+          }
+        },
+      ),
+      { numRuns: 150 },
+    )
+  })
+
+  it('compares text as SQLite does, by UTF-8 bytes (code points), not by UTF-16 units', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' }), (a, b) => {
+        const bytes = Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)))
+        expect(Math.sign(compareCodePoints(a, b))).toBe(bytes)
+      }),
+    )
+    expect(compareCodePoints('a😀', 'a\uE000')).toBeGreaterThan(0)
+    expect('a😀' < 'a\uE000').toBe(true)
+  })
+
+  it('answers nothing for a piece, remote or project it has never seen', () => {
+    const index = createListIndex()
+    index.apply(
+      [
+        {
+          id: 'c1',
+          displayName: 'Slack',
+          pieceName: 'slack',
+          status: 'ACTIVE',
+          scope: 'PROJECT',
+          remoteKey: '',
+          createdMs: 1,
+          updatedMs: 1,
+          expiryKey: 1,
+          projectIds: ['p1'],
+        },
+      ],
+      [],
+    )
+    for (const filter of [{ pieceName: 'gmail' }, { remoteId: 'remote_x' }, { projectId: 'p9' }]) {
+      expect(index.slice({ ...filter, sort: 'updated' }, 0, 10)).toEqual({ total: 0, ids: [] })
+      expect(index.page({ ...filter, sort: 'updated' }, 'next', null, 10)).toEqual([])
+    }
+    expect(index.slice({ projectId: 'p1', sort: 'updated' }, 0, 10)).toEqual({ total: 1, ids: ['c1'] })
+  })
+})
+
+describe('the notes that keep it up to date', () => {
+  let h: ConnectionsHarness
+  beforeEach(async () => {
+    h = await connectionsHarness({ listIndexes: createListIndexes({ schedule: null, catchUpAtMost: 1000 }) })
+  })
+  afterEach(async () => {
+    await h.dispose()
+  })
+
+  const db = () => h.session.db
+  const insert = (id: string, name: string, externalId = id) =>
+    db()
+      .prepare(
+        `INSERT INTO connections (id, external_id, display_name, type, piece_name, scope, status, created_ms, updated_ms)
+         VALUES (?, ?, ?, 'NO_AUTH', 'piece', 'PROJECT', 'ACTIVE', 0, 0)`,
+      )
+      .run(id, externalId, name)
+  /** Every connection as id:name by name, and the total, which must count exactly those. */
+  const names = async () => {
+    const answer = await h.call<{ data: { id: string; displayName: string }[]; total: number }>(
+      'connections.slice',
+      { sort: 'displayName', offset: 0, limit: 100 },
+    )
+    expect(answer.total).toBe(answer.data.length)
+    return answer.data.map((c) => `${c.id}:${c.displayName}`)
+  }
+
+  it('sees rows inserted, renamed, deleted and re-linked by any statement', async () => {
+    for (let i = 0; i < 4; i++) insert(`c${i}`, `Slack ${i}`)
+    expect(await names()).toEqual(['c0:Slack 0', 'c1:Slack 1', 'c2:Slack 2', 'c3:Slack 3'])
+    insert('c4', 'Gmail 4')
+    db().prepare(`UPDATE connections SET display_name = 'ÜBER 1' WHERE id = 'c1'`).run()
+    db().prepare(`DELETE FROM connections WHERE id = 'c2'`).run()
+    db().prepare(`INSERT INTO connection_projects (connection_id, project_id) VALUES ('c3', 'p1')`).run()
+    expect(await names()).toEqual(['c4:Gmail 4', 'c0:Slack 0', 'c3:Slack 3', 'c1:ÜBER 1'])
+    const inProject = await h.call<{ total: number }>('connections.slice', {
+      projectId: 'p1',
+      offset: 0,
+      limit: 5,
+    })
+    expect(inProject.total).toBe(1)
+  })
+
+  it('sees a row that INSERT OR REPLACE deletes over the natural key, under another id', async () => {
+    insert('c0', 'Slack 0', 'ext')
+    insert('c1', 'Slack 1')
+    expect(await names()).toEqual(['c0:Slack 0', 'c1:Slack 1'])
+    db()
+      .prepare(
+        `INSERT OR REPLACE INTO connections (id, external_id, display_name, type, piece_name, scope, status, created_ms, updated_ms)
+         VALUES ('c9', 'ext', 'Gmail', 'NO_AUTH', 'piece', 'PROJECT', 'ACTIVE', 0, 0)`,
+      )
+      .run()
+    expect(await names()).toEqual(['c9:Gmail', 'c1:Slack 1'])
+  })
+
+  it('forgets the notes of a write that rolled back, with the write', async () => {
+    insert('c0', 'Slack 0')
+    expect(await names()).toEqual(['c0:Slack 0'])
+    expect(() =>
+      db().transaction(() => {
+        insert('c1', 'Slack 1')
+        db().prepare(`UPDATE connections SET display_name = 'Jira' WHERE id = 'c0'`).run()
+        throw new Error('abort')
+      })(),
+    ).toThrow('abort')
+    expect(db().prepare('SELECT count(*) FROM temp.latchkey_list_changes').pluck().get()).toBe(0)
+    expect(await names()).toEqual(['c0:Slack 0'])
+  })
+})
