@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { createEventBus, type EventBus } from './api/event-bus'
 import { createRouter, type Handlers, type Router } from './api/router'
 import { appHandlers, type AppIdentity } from './app/app-handlers'
@@ -10,6 +9,7 @@ import { createConnectionsService } from './connections/service'
 import { createPoliciesService, policyHandlers } from './policies/policies'
 import { systemClock, type Clock } from './platform/clock'
 import { createKeyringKeeper } from './platform/keyring-keeper'
+import { pooledRandomBytes } from './platform/random'
 import type { SystemClipboard } from './platform/clipboard'
 import type { Logger } from './platform/logger'
 import type { RandomBytes } from './vault/envelope'
@@ -25,7 +25,7 @@ export interface CoreDependencies {
   /** The desktop host's better-sqlite3 build for Electron's ABI; plain Node uses node_modules' own. */
   sqliteNativeBinding?: string
   clock?: Clock
-  /** Defaults to node:crypto's CSPRNG. */
+  /** Defaults to node:crypto's CSPRNG, drawn a pool at a time (platform/random.ts). */
   randomBytes?: RandomBytes
   /** The OS keychain; the desktop passes safeStorage, other hosts default to the keyring keeper. */
   secretKeeper?: SecretKeeper
@@ -57,10 +57,11 @@ export interface LatchkeyCore {
 export function createCore(dependencies: CoreDependencies): LatchkeyCore {
   const events = createEventBus()
   const clock = dependencies.clock ?? systemClock
+  const random = dependencies.randomBytes ?? pooledRandomBytes()
   const vault = createVaultManager({
     dataDir: dependencies.dataDir,
     clock,
-    random: dependencies.randomBytes ?? randomBytes,
+    random,
     keeper: dependencies.secretKeeper ?? createKeyringKeeper(),
     kdf: dependencies.vaultKdf,
     nativeBinding: dependencies.sqliteNativeBinding,
@@ -77,7 +78,7 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
   const connections = createConnectionsService({
     session,
     clock,
-    random: dependencies.randomBytes ?? randomBytes,
+    random,
     listIndexes,
   })
   const handlers: Handlers = {
