@@ -95,6 +95,11 @@ export function createConnectionsRepository(db: Database.Database) {
     'UPDATE connection_policies SET connection_id = NULL WHERE connection_id = ?',
   )
   const deleteProjects = db.prepare<[string]>('DELETE FROM connection_projects WHERE connection_id = ?')
+  const projectIdsOf = db
+    .prepare<[string], string>(
+      'SELECT project_id FROM connection_projects WHERE connection_id = ? ORDER BY project_id',
+    )
+    .pluck()
   const insertProject = db.prepare<[string, string]>(
     'INSERT OR IGNORE INTO connection_projects (connection_id, project_id) VALUES (?, ?)',
   )
@@ -180,9 +185,19 @@ export function createConnectionsRepository(db: Database.Database) {
       clearPolicies.run(id)
       deleteRow.run(id)
     },
-    /** `fresh`: the row was inserted in this transaction, so it has no project rows to clear. */
+    /**
+     * `fresh`: the row was inserted in this transaction, so it has no project rows to clear. An
+     * existing row whose projects stay the same (a credential rotation) is left alone: deleting and
+     * inserting the same rows dirties two pages per connection for nothing.
+     */
     setProjects(id: string, projectIds: readonly string[], fresh = false): void {
-      if (!fresh) deleteProjects.run(id)
+      if (!fresh) {
+        const wanted = writtenProjectIds(projectIds)
+        const current = projectIdsOf.all(id)
+        if (current.length === wanted.length && current.every((projectId, i) => projectId === wanted[i]))
+          return
+        deleteProjects.run(id)
+      }
       for (const projectId of projectIds) insertProject.run(id, projectId)
     },
     writeValue: (id: string, keyVersion: number, envelope: Buffer) =>

@@ -5,6 +5,10 @@
  * bench/connections.bench.ts), while filters that are common alone but rare together still walked
  * thousands of rows. What stays answers lookups by key: the primary key, the natural key
  * (remote_key, piece_name, external_id), owners by email, and each table's own keys.
+ *
+ * connection_projects becomes WITHOUT ROWID: its primary key was a second B-tree beside the rowid
+ * table, so every project link was written twice, and an update spread over a large vault dirtied
+ * a page in each.
  */
 export const migration004 = `
 DROP TRIGGER connections_fts_insert;
@@ -24,4 +28,13 @@ DROP INDEX connections_by_piece_created;
 DROP INDEX connections_by_piece_name;
 DROP INDEX connections_by_piece_expiry;
 DROP INDEX connection_projects_by_project;
+CREATE TABLE connection_projects_keyed (
+  connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+  project_id TEXT NOT NULL,
+  PRIMARY KEY (connection_id, project_id)
+) WITHOUT ROWID;
+INSERT INTO connection_projects_keyed (connection_id, project_id)
+  SELECT connection_id, project_id FROM connection_projects;
+DROP TABLE connection_projects;
+ALTER TABLE connection_projects_keyed RENAME TO connection_projects;
 `
