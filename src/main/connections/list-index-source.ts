@@ -71,40 +71,34 @@ interface State {
 }
 
 const NOTES = 'temp.latchkey_list_changes'
+
+/** Each trigger that notes a change: its event, and the connection id columns it notes. */
+const NOTERS: { event: string; table: string; noted: string[] }[] = [
+  { event: 'INSERT', table: 'connections', noted: ['new.id'] },
+  { event: 'UPDATE', table: 'connections', noted: ['old.id', 'new.id'] },
+  { event: 'DELETE', table: 'connections', noted: ['old.id'] },
+  { event: 'INSERT', table: 'connection_projects', noted: ['new.connection_id'] },
+  { event: 'UPDATE', table: 'connection_projects', noted: ['old.connection_id', 'new.connection_id'] },
+  { event: 'DELETE', table: 'connection_projects', noted: ['old.connection_id'] },
+]
+const noterName = ({ event, table }: (typeof NOTERS)[number]) =>
+  `latchkey_list_${table}_${event.toLowerCase()}`
+
 // recursive_triggers: otherwise a row that INSERT OR REPLACE deletes over a unique key (the natural
 // key, under another id) fires no delete trigger, and the list would keep it.
 const START_NOTING = `
 PRAGMA recursive_triggers = ON;
 CREATE TEMP TABLE IF NOT EXISTS latchkey_list_changes (id TEXT PRIMARY KEY);
-CREATE TEMP TRIGGER IF NOT EXISTS latchkey_list_inserted AFTER INSERT ON connections BEGIN
-  INSERT OR IGNORE INTO ${NOTES} (id) VALUES (new.id);
-END;
-CREATE TEMP TRIGGER IF NOT EXISTS latchkey_list_updated AFTER UPDATE ON connections BEGIN
-  INSERT OR IGNORE INTO ${NOTES} (id) VALUES (old.id);
-  INSERT OR IGNORE INTO ${NOTES} (id) VALUES (new.id);
-END;
-CREATE TEMP TRIGGER IF NOT EXISTS latchkey_list_deleted AFTER DELETE ON connections BEGIN
-  INSERT OR IGNORE INTO ${NOTES} (id) VALUES (old.id);
-END;
-CREATE TEMP TRIGGER IF NOT EXISTS latchkey_list_project_added AFTER INSERT ON connection_projects BEGIN
-  INSERT OR IGNORE INTO ${NOTES} (id) VALUES (new.connection_id);
-END;
-CREATE TEMP TRIGGER IF NOT EXISTS latchkey_list_project_changed AFTER UPDATE ON connection_projects BEGIN
-  INSERT OR IGNORE INTO ${NOTES} (id) VALUES (old.connection_id);
-  INSERT OR IGNORE INTO ${NOTES} (id) VALUES (new.connection_id);
-END;
-CREATE TEMP TRIGGER IF NOT EXISTS latchkey_list_project_removed AFTER DELETE ON connection_projects BEGIN
-  INSERT OR IGNORE INTO ${NOTES} (id) VALUES (old.connection_id);
-END;
+${NOTERS.map(
+  (noter) =>
+    `CREATE TEMP TRIGGER IF NOT EXISTS ${noterName(noter)} AFTER ${noter.event} ON ${noter.table} BEGIN
+${noter.noted.map((column) => `  INSERT OR IGNORE INTO ${NOTES} (id) VALUES (${column});`).join('\n')}
+END;`,
+).join('\n')}
 DELETE FROM ${NOTES};
 `
 const STOP_NOTING = `
-DROP TRIGGER IF EXISTS temp.latchkey_list_inserted;
-DROP TRIGGER IF EXISTS temp.latchkey_list_updated;
-DROP TRIGGER IF EXISTS temp.latchkey_list_deleted;
-DROP TRIGGER IF EXISTS temp.latchkey_list_project_added;
-DROP TRIGGER IF EXISTS temp.latchkey_list_project_changed;
-DROP TRIGGER IF EXISTS temp.latchkey_list_project_removed;
+${NOTERS.map((noter) => `DROP TRIGGER IF EXISTS temp.${noterName(noter)};`).join('\n')}
 DROP TABLE IF EXISTS ${NOTES};
 `
 
