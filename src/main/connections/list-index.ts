@@ -60,14 +60,6 @@ const NAMES_KEPT = 8
 const NON_ASCII = /[\u0080-\uffff]/
 const ABOVE_BMP_ORDER = /[\ud800-\uffff]/
 
-/**
- * What the SQL filter's FOLDED_NAME makes of a name (list-query.ts): lower() when every character is
- * ASCII, else foldCase. `includes` on this and `instr` on that agree on every name.
- */
-export function foldName(name: string): string {
-  return NON_ASCII.test(name) ? foldCase(name) : name.toLowerCase()
-}
-
 /** What SQLite's NOCASE collation compares, which the displayName sort uses: only ASCII letters fold. */
 export function nocaseKey(name: string): string {
   return NON_ASCII.test(name)
@@ -169,10 +161,18 @@ export function createListIndex(): ListIndex {
 
   function write(slot: number, entry: ListEntry): void {
     ids[slot] = entry.id
-    folded[slot] = foldName(entry.displayName)
-    const sortName = nocaseKey(entry.displayName)
-    sortNames[slot] = sortName
-    wide[slot] = ABOVE_BMP_ORDER.test(entry.id) || ABOVE_BMP_ORDER.test(sortName) ? 1 : 0
+    const name = entry.displayName
+    // The search key is what the SQL filter's FOLDED_NAME makes of a name (list-query.ts): lower()
+    // when every character is ASCII, else foldCase, so `includes` here and `instr` there agree.
+    // Most names are ASCII: one lower-casing then serves the search and the sort alike.
+    if (NON_ASCII.test(name)) {
+      folded[slot] = foldCase(name)
+      sortNames[slot] = nocaseKey(name)
+      wide[slot] = ABOVE_BMP_ORDER.test(entry.id) || ABOVE_BMP_ORDER.test(name) ? 1 : 0
+    } else {
+      folded[slot] = sortNames[slot] = name.toLowerCase()
+      wide[slot] = ABOVE_BMP_ORDER.test(entry.id) ? 1 : 0
+    }
     alive[slot] = 1
     piece[slot] = codeOf(pieceCodes, entry.pieceName)
     remote[slot] = codeOf(remoteCodes, entry.remoteKey)
