@@ -53,8 +53,8 @@ const STATUS_CODES: Record<ConnectionStatus, number> = { ACTIVE: 0, MISSING: 1, 
 const SCOPE_CODES: Record<ConnectionScope, number> = { PROJECT: 0, PLATFORM: 1 }
 /** Slices of recent filters kept whole (scrolling asks for the same filter again and again). */
 const SLICES_KEPT = 16
-/** Up to this many changed connections are moved within each order one by one; more are merged. */
-const FEW_CHANGES = 64
+/** Up to this many changed connections are taken out of each order one by one; more in one pass. */
+const FEW_CHANGES = 8
 /** Name searches whose matches are kept (the last few keystrokes). */
 const NAMES_KEPT = 8
 const NON_ASCII = /[\u0080-\uffff]/
@@ -231,45 +231,51 @@ export function createListIndex(): ListIndex {
   }
 
   /**
-   * The order with the changed slots taken out and those still alive put back in place. A few
-   * changes (a write between two list calls) move blocks of the array natively: indexOf to find a
-   * slot, copyWithin to close or open a gap, a binary search for where it goes. Many (a batch) take
-   * one pass to drop them all and one merge. Either way only the changed slots are compared.
+   * The order with the changed slots taken out and those still alive put back in place, comparing
+   * only the changed slots: O(n) copying, O(k log n) comparisons. A few are taken out by finding
+   * them (indexOf) and closing the gap (copyWithin), natively; many by one pass with a bitmap. They
+   * go back in by one merge: a binary search for each, block copies between them.
    */
   function reorder(order: Int32Array, changedSlots: readonly number[], sort: ListSort): Int32Array {
     const compare = slotComparators[sort]
-    const added = changedSlots.filter((slot) => alive[slot] === 1).sort(compare)
-    const next = new Int32Array(order.length + added.length)
-    let length = 0
+    let kept: Int32Array
     if (changedSlots.length <= FEW_CHANGES) {
-      next.set(order)
-      length = order.length
+      kept = order.slice()
+      let length = kept.length
       for (const slot of changedSlots) {
-        const at = next.subarray(0, length).indexOf(slot)
+        const at = kept.subarray(0, length).indexOf(slot)
         if (at < 0) continue
-        next.copyWithin(at, at + 1, length)
+        kept.copyWithin(at, at + 1, length)
         length -= 1
       }
+      kept = kept.subarray(0, length)
     } else {
       const changed = new Uint8Array(used)
       for (const slot of changedSlots) changed[slot] = 1
-      for (let i = 0; i < order.length; i += 1) if (!changed[order[i]!]) next[length++] = order[i]!
+      kept = new Int32Array(order.length)
+      let length = 0
+      for (let i = 0; i < order.length; i += 1) if (!changed[order[i]!]) kept[length++] = order[i]!
+      kept = kept.subarray(0, length)
     }
+    const added = changedSlots.filter((slot) => alive[slot] === 1).sort(compare)
+    const next = new Int32Array(kept.length + added.length)
     let from = 0
+    let at = 0
     for (const slot of added) {
       let low = from
-      let high = length
+      let high = kept.length
       while (low < high) {
         const middle = (low + high) >>> 1
-        if (compare(next[middle]!, slot) < 0) low = middle + 1
+        if (compare(kept[middle]!, slot) < 0) low = middle + 1
         else high = middle
       }
-      next.copyWithin(low + 1, low, length)
-      next[low] = slot
-      length += 1
-      from = low + 1
+      next.set(kept.subarray(from, low), at)
+      at += low - from
+      from = low
+      next[at++] = slot
     }
-    return length === next.length ? next : next.slice(0, length)
+    next.set(kept.subarray(from), at)
+    return next
   }
 
   // ---- filters ----
