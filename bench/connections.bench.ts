@@ -217,29 +217,41 @@ export async function run(): Promise<void> {
     }
 
     // connections.upsertBatch through the router: new connections, then seeded ones (spread over the
-    // whole vault, each once per cell) with a new name and value, then with only a new value (a
-    // credential rotation keeps the name). Per call: one transaction, one commit.
+    // whole vault, each once per cell) with everything new but the natural key, then with only a new
+    // value (a credential rotation keeps name, scope, projects and metadata). Per call: one
+    // transaction, one commit.
     // Every 20th seeded row, so each cell updates UPSERT_BATCH_ROWS different connections.
     const targets = db
       .prepare(
-        `SELECT remote_key, piece_name, external_id, display_name FROM connections
-         WHERE external_id GLOB 'ext_*' AND rowid % ? = 0 ORDER BY rowid LIMIT ?`,
+        `SELECT remote_key, piece_name, external_id, display_name, scope,
+           (SELECT json_group_array(project_id) FROM connection_projects WHERE connection_id = c.id) AS projects
+         FROM connections c WHERE external_id GLOB 'ext_*' AND rowid % ? = 0 ORDER BY rowid LIMIT ?`,
       )
       .all(Math.floor(spec.connections / UPSERT_BATCH_ROWS), UPSERT_BATCH_ROWS) as {
       remote_key: string
       piece_name: string
       external_id: string
       display_name: string
+      scope: string
+      projects: string
     }[]
     if (targets.length !== UPSERT_BATCH_ROWS) throw new Error('Too few seeded connections to update.')
     let targetIndex = 0
-    const existingInput = (keepName: boolean) => {
-      // A stride coprime with their number: consecutive items land far apart in every index.
+    /** Everything new but the natural key; or, for a rotation, only a new value. */
+    const existingInput = (rotation: boolean) => {
+      // A stride coprime with their number: consecutive items land far apart in the file.
       const target = targets[(targetIndex++ * 7919) % targets.length]!
       const fresh = generate(next++).raw
       return {
         ...fresh,
-        displayName: keepName ? target.display_name : fresh.displayName,
+        ...(rotation
+          ? {
+              displayName: target.display_name,
+              scope: target.scope,
+              projectIds: JSON.parse(target.projects) as string[],
+              metadata: undefined,
+            }
+          : {}),
         pieceName: target.piece_name,
         externalId: target.external_id,
         remoteId: target.remote_key === '' ? null : target.remote_key,
@@ -284,7 +296,7 @@ export async function run(): Promise<void> {
       })
     }
     batchRows.push({
-      path: `upsertBatch of 500, existing connections (new value, same name)`,
+      path: `upsertBatch of 500, existing connections (rotation: new value; name, scope, projects kept)`,
       result: await batchCell(500, () => existingInput(true), false),
     })
     // What the list pays for a batch: the first slice after it folds 500 rows into every order.

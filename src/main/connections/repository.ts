@@ -58,8 +58,9 @@ export function createConnectionsRepository(db: Database.Database) {
   }
 
   const byId = db.prepare<[string], ConnectionRow>(`${ROW} WHERE c.id = ?`)
-  const byNaturalKey = db.prepare<[string, string, string], ConnectionRow>(
-    `${ROW} WHERE c.remote_key = ? AND c.piece_name = ? AND c.external_id = ?`,
+  // Without has_value: an upsert writes a value whatever was there, so it need not look.
+  const byNaturalKey = db.prepare<[string, string, string], ExistingRow>(
+    `SELECT c.rowid AS rowid, c.* FROM connections c WHERE c.remote_key = ? AND c.piece_name = ? AND c.external_id = ?`,
   )
   const insertRow = db.prepare(
     `INSERT INTO connections (id, remote_key, external_id, display_name, type, piece_name, piece_version,
@@ -67,20 +68,14 @@ export function createConnectionsRepository(db: Database.Database) {
      VALUES (@id, @remoteKey, @externalId, @displayName, @type, @pieceName, @pieceVersion,
        @scope, 'ACTIVE', @metadata, @preSelect, @syncState, @nowMs, @nowMs, @tokenExpiresMs, @nowMs)`,
   )
-  // A new value clears ERROR (as an Activepieces upsert does): the user has just supplied fresh credentials.
-  // display_name and token_expires_ms are set only when they change: SQLite rewrites every index on a
-  // column named in SET (five between them) and runs the FTS trigger (UPDATE OF display_name) whether
-  // or not the value differs. [name set][expiry set]:
-  const rewriteRow = [false, true].map((setName) =>
-    [false, true].map((setExpiry) =>
-      db.prepare<[ConnectionWrite]>(
-        `UPDATE connections SET ${setName ? 'display_name = @displayName, ' : ''}type = @type,
-           piece_version = @pieceVersion, scope = @scope, status = 'ACTIVE', status_reason = NULL,
-           metadata = @metadata, pre_select = @preSelect, sync_state = @syncState, updated_ms = @nowMs,
-           ${setExpiry ? 'token_expires_ms = @tokenExpiresMs, ' : ''}refresh_attempts = 0, last_rotated_ms = @nowMs
-         WHERE id = @id`,
-      ),
-    ),
+  // A new value clears ERROR (as an Activepieces upsert does): the user has just supplied fresh
+  // credentials. By rowid: the caller has just read the row, so SQLite need not find it by id again.
+  const rewriteRow = db.prepare<[ConnectionWrite & { rowid: number }]>(
+    `UPDATE connections SET display_name = @displayName, type = @type, piece_version = @pieceVersion,
+       scope = @scope, status = 'ACTIVE', status_reason = NULL, metadata = @metadata,
+       pre_select = @preSelect, sync_state = @syncState, updated_ms = @nowMs,
+       token_expires_ms = @tokenExpiresMs, refresh_attempts = 0, last_rotated_ms = @nowMs
+     WHERE rowid = @rowid`,
   )
   const renameRow = db.prepare<[string, string | null, string, number, string]>(
     'UPDATE connections SET display_name = ?, metadata = ?, sync_state = ?, updated_ms = ? WHERE id = ?',
@@ -168,11 +163,9 @@ export function createConnectionsRepository(db: Database.Database) {
     byNaturalKey: (remoteKey: string, pieceName: string, externalId: string) =>
       byNaturalKey.get(remoteKey, pieceName, externalId),
     insert: (write: ConnectionWrite) => insertRow.run(write),
-    /** `previous`: the row as it is before this write. */
-    rewrite: (write: ConnectionWrite, previous: ConnectionRow) =>
-      rewriteRow[previous.display_name === write.displayName ? 0 : 1]![
-        previous.token_expires_ms === write.tokenExpiresMs ? 0 : 1
-      ]!.run(write),
+    /** `previous`: the row as byNaturalKey read it in this transaction. */
+    rewrite: (write: ConnectionWrite, previous: ExistingRow) =>
+      rewriteRow.run({ ...write, rowid: previous.rowid }),
     rename: (id: string, displayName: string, metadata: string | null, syncState: string, nowMs: number) =>
       renameRow.run(displayName, metadata, syncState, nowMs, id),
     markMissing: (id: string, reason: string, syncState: string, nowMs: number) =>
@@ -260,7 +253,7 @@ export function writtenProjectIds(projectIds: readonly string[]): string[] {
  * value written: what a write answers without reading the row back. It mirrors insertRow and
  * rewriteRow above; test/main/connections/upsert-batch.test.ts checks it against a fresh read.
  */
-export function writtenRow(write: ConnectionWrite, existing?: ConnectionRow): ConnectionRow {
+export function writtenRow(write: ConnectionWrite, existing?: ExistingRow): ConnectionRow {
   const rewritten = {
     display_name: write.displayName,
     type: write.type,
@@ -277,7 +270,10 @@ export function writtenRow(write: ConnectionWrite, existing?: ConnectionRow): Co
     last_rotated_ms: write.nowMs,
     has_value: 1,
   }
-  if (existing) return { ...existing, ...rewritten }
+  if (existing) {
+    const { rowid: _rowid, ...columns } = existing
+    return { ...columns, ...rewritten }
+  }
   return {
     id: write.id,
     remote_key: write.remoteKey,
@@ -296,6 +292,9 @@ export function writtenRow(write: ConnectionWrite, existing?: ConnectionRow): Co
     ...rewritten,
   }
 }
+
+/** A row an upsert found by its natural key, before the write. */
+export type ExistingRow = Omit<ConnectionRow, 'has_value'> & { rowid: number }
 
 export interface OwnerRow {
   email: string

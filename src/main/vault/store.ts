@@ -163,6 +163,9 @@ function configure(db: Database.Database, path: string): void {
   // into the file and fsynced it), ~20% of a batch's time (bench/connections.bench.ts). The WAL is
   // truncated back to 32 MiB after a checkpoint, so it never holds more than that on disk.
   db.pragma('wal_autocheckpoint = 8192')
+  // Temporary tables (the connections list's change notes) in memory, never in a temp file. Set
+  // before any exists: changing it later drops them.
+  db.pragma('temp_store = MEMORY')
   db.pragma('journal_size_limit = 33554432')
   db.pragma('foreign_keys = ON')
   // Freed pages are zeroed, so a deleted secret's envelope does not linger in the file.

@@ -6,9 +6,10 @@
  * thousands of rows. What stays answers lookups by key: the primary key, the natural key
  * (remote_key, piece_name, external_id), owners by email, and each table's own keys.
  *
- * connection_projects becomes WITHOUT ROWID: its primary key was a second B-tree beside the rowid
- * table, so every project link was written twice, and an update spread over a large vault dirtied
- * a page in each.
+ * connection_projects and connection_values become WITHOUT ROWID: each primary key was a second
+ * B-tree beside the rowid table, so every write found its row twice and a new link was written
+ * twice. Rows are copied as they are; an envelope's associated data names the connection id, never
+ * a rowid, so every value still opens.
  */
 export const migration004 = `
 DROP TRIGGER connections_fts_insert;
@@ -37,4 +38,13 @@ INSERT INTO connection_projects_keyed (connection_id, project_id)
   SELECT connection_id, project_id FROM connection_projects;
 DROP TABLE connection_projects;
 ALTER TABLE connection_projects_keyed RENAME TO connection_projects;
+CREATE TABLE connection_values_keyed (
+  connection_id TEXT PRIMARY KEY REFERENCES connections (id) ON DELETE CASCADE,
+  key_version INTEGER NOT NULL,
+  envelope BLOB NOT NULL
+) WITHOUT ROWID;
+INSERT INTO connection_values_keyed (connection_id, key_version, envelope)
+  SELECT connection_id, key_version, envelope FROM connection_values;
+DROP TABLE connection_values;
+ALTER TABLE connection_values_keyed RENAME TO connection_values;
 `
