@@ -6,8 +6,9 @@ import { NO_EXPIRY } from './list-query'
 
 // Keeps the in-memory list (list-index.ts) equal to the vault as it is committed.
 //
-// Reading 100k connections takes ~0.5 s on a slow machine, longer than the main process may stop
-// answering, so the list is read in chunks of rows, one per turn of the event loop; until it is
+// Reading 100k connections takes close to a second on a slow machine, far longer than the main
+// process may stop answering, so the list is read in chunks of rows in id order, one per turn of
+// the event loop; until it is
 // complete the caller answers from SQL (slower, never wrong). Then it is kept up to date from notes:
 // TEMP triggers (on this connection only, never in the vault file) note the id of every connection
 // a statement inserts, updates or deletes, or whose projects change, whatever wrote it (the
@@ -16,7 +17,7 @@ import { NO_EXPIRY } from './list-query'
 // index is not used at all, so it never holds a write that could still roll back.
 //
 // The list outlives a lock: it holds what the vault file itself holds in plaintext (names, pieces,
-// dates; never a value or its key), and reading it again at each unlock would cost the half second
+// dates; never a value or its key), and reading it again at each unlock would cost that second
 // again. It goes when the database handle does.
 
 export interface ListIndexTuning {
@@ -65,8 +66,8 @@ interface DataVersion {
 interface State {
   db: Database.Database
   index: ListIndex
-  /** While the list is first read: the last rowid read, and the data version it started at. */
-  reading: { afterRowid: number; scheduled: boolean; started: DataVersion } | null
+  /** While the list is first read: the last id read (null: none yet), and the data version it started at. */
+  reading: { afterId: string | null; scheduled: boolean; started: DataVersion } | null
   version: DataVersion
 }
 
@@ -106,9 +107,12 @@ const ENTRY_COLUMNS = `c.id, c.display_name, c.piece_name, c.status, c.scope, c.
   c.updated_ms, ifnull(c.token_expires_ms, ${NO_EXPIRY})`
 type EntryRow = [string, string, string, ConnectionStatus, ConnectionScope, string, number, number, number]
 
-const CHUNK_SQL = `SELECT c.rowid, ${ENTRY_COLUMNS} FROM connections c WHERE c.rowid > ? ORDER BY c.rowid LIMIT ?`
+// By id, not rowid: exact whatever the rowids are (a rowid past 2^53 is not), and ids begin with
+// their creation time, so id order mostly follows the table's own.
+const FIRST_CHUNK_SQL = `SELECT ${ENTRY_COLUMNS} FROM connections c ORDER BY c.id LIMIT ?`
+const CHUNK_SQL = `SELECT ${ENTRY_COLUMNS} FROM connections c WHERE c.id > ? ORDER BY c.id LIMIT ?`
 const CHUNK_PROJECTS_SQL = `SELECT connection_id, project_id FROM connection_projects
-  WHERE connection_id IN (SELECT id FROM connections WHERE rowid > ? AND rowid <= ?)`
+  WHERE connection_id >= ? AND connection_id <= ?`
 const NOTED_IDS_SQL = `SELECT id FROM ${NOTES}`
 const NOTED_ROWS_SQL = `SELECT ${ENTRY_COLUMNS} FROM connections c WHERE c.id IN (SELECT id FROM ${NOTES})`
 const NOTED_PROJECTS_SQL = `SELECT connection_id, project_id FROM connection_projects
@@ -150,7 +154,7 @@ export function createListIndexes(tuning: Partial<ListIndexTuning> = {}): ListIn
     return {
       db,
       index: createListIndex(),
-      reading: { afterRowid: 0, scheduled: false, started: version },
+      reading: { afterId: null, scheduled: false, started: version },
       version,
     }
   }
@@ -158,17 +162,22 @@ export function createListIndexes(tuning: Partial<ListIndexTuning> = {}): ListIn
   /** Reads one chunk; at the end folds in what was written meanwhile. False while rows remain. */
   function readChunk(now: State): boolean {
     const { db, index, reading } = now
-    const rows = statement(db, CHUNK_SQL).raw().all(reading!.afterRowid, chunkRows) as [number, ...EntryRow][]
+    const rows = (
+      reading!.afterId === null
+        ? statement(db, FIRST_CHUNK_SQL).raw().all(chunkRows)
+        : statement(db, CHUNK_SQL).raw().all(reading!.afterId, chunkRows)
+    ) as EntryRow[]
     if (rows.length > 0) {
+      const first = rows[0]![0]
       const last = rows[rows.length - 1]![0]
       const projects = projectsByConnection(
-        statement(db, CHUNK_PROJECTS_SQL).raw().all(reading!.afterRowid, last) as [string, string][],
+        statement(db, CHUNK_PROJECTS_SQL).raw().all(first, last) as [string, string][],
       )
       index.apply(
-        rows.map(([, ...row]) => entryOf(row, projects.get(row[0]))),
+        rows.map((row) => entryOf(row, projects.get(row[0]))),
         [],
       )
-      reading!.afterRowid = last
+      reading!.afterId = last
       if (rows.length === chunkRows) return false
     }
     now.reading = null
@@ -181,7 +190,8 @@ export function createListIndexes(tuning: Partial<ListIndexTuning> = {}): ListIn
       if (state !== now || !now.reading) return
       now.reading.scheduled = false
       const version = dataVersionOf(now.db)
-      if (version === null) return continueReading(now) // inside a transaction: try again later
+      // Inside a transaction: try again on a later turn (or, read on the spot, at the next call).
+      if (version === null) return schedule === null ? undefined : continueReading(now)
       if (version.data !== now.reading.started.data || version.schema !== now.reading.started.schema) {
         state = startReading(now.db)
         return continueReading(state)

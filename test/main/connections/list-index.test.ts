@@ -193,6 +193,29 @@ describe('the notes that keep it up to date', () => {
     expect(inProject.total).toBe(1)
   })
 
+  it('reads every row in chunks, whatever its rowid (negative, or beyond what a double holds exactly)', async () => {
+    const chunked = await connectionsHarness({
+      listIndexes: createListIndexes({ schedule: null, chunkRows: 2 }),
+    })
+    try {
+      const put = chunked.session.db.prepare(
+        `INSERT INTO connections (rowid, id, external_id, display_name, type, piece_name, scope, status, created_ms, updated_ms)
+         VALUES (?, ?, ?, ?, 'NO_AUTH', 'piece', 'PROJECT', 'ACTIVE', 0, 0)`,
+      )
+      const rowids = [-(2n ** 62n), -1n, 5n, 2n ** 53n + 1n, 2n ** 53n + 2n, 2n ** 62n]
+      rowids.forEach((rowid, i) => put.run(rowid, `c${i}`, `c${i}`, `Row ${i}`))
+      const answer = await chunked.call<{ data: { id: string }[]; total: number }>('connections.slice', {
+        sort: 'displayName',
+        offset: 0,
+        limit: 10,
+      })
+      expect(answer.total).toBe(rowids.length)
+      expect(answer.data.map((c) => c.id)).toEqual(rowids.map((_, i) => `c${i}`))
+    } finally {
+      await chunked.dispose()
+    }
+  })
+
   it('sees a row that INSERT OR REPLACE deletes over the natural key, under another id', async () => {
     insert('c0', 'Slack 0', 'ext')
     insert('c1', 'Slack 1')
