@@ -98,10 +98,17 @@ export function createConnectionsRepository(db: Database.Database) {
   const insertProject = db.prepare<[string, string]>(
     'INSERT OR IGNORE INTO connection_projects (connection_id, project_id) VALUES (?, ?)',
   )
-  const writeValue = db.prepare<[string, number, Buffer]>(
-    `INSERT INTO connection_values (connection_id, key_version, envelope) VALUES (?, ?, ?)
-     ON CONFLICT (connection_id) DO UPDATE SET key_version = excluded.key_version, envelope = excluded.envelope`,
+  // Two statements rather than one upsert: INSERT … ON CONFLICT DO UPDATE first tries the insert,
+  // finds the key taken, then updates: two passes over the B-tree in the common case of a new value
+  // for a connection that has one. A new connection inserts, any other updates and inserts only when
+  // there was no value (a MISSING placeholder).
+  const insertValue = db.prepare<[string, number, Buffer]>(
+    'INSERT INTO connection_values (connection_id, key_version, envelope) VALUES (?, ?, ?)',
   )
+  const replaceValue = db.prepare<[number, Buffer, string]>(
+    'UPDATE connection_values SET key_version = ?, envelope = ? WHERE connection_id = ?',
+  )
+
   const readValue = db.prepare<[string], { envelope: Buffer }>(
     'SELECT envelope FROM connection_values WHERE connection_id = ?',
   )
@@ -193,8 +200,11 @@ export function createConnectionsRepository(db: Database.Database) {
       }
       for (const projectId of projectIds) insertProject.run(id, projectId)
     },
-    writeValue: (id: string, keyVersion: number, envelope: Buffer) =>
-      writeValue.run(id, keyVersion, envelope),
+    /** `fresh`: the connection was inserted in this transaction, so it has no value yet. */
+    writeValue(id: string, keyVersion: number, envelope: Buffer, fresh = false): void {
+      if (fresh || replaceValue.run(keyVersion, envelope, id).changes === 0)
+        insertValue.run(id, keyVersion, envelope)
+    },
     readValue: (id: string) => readValue.get(id)?.envelope ?? null,
     deleteValue: (id: string) => deleteValue.run(id),
     /** projectIds and flowIds for a page of rows, in two queries rather than two per row. */

@@ -196,7 +196,12 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
     if (existing) repository.rewrite(write, existing)
     else repository.insert(write)
     repository.setProjects(id, input.projectIds, !existing)
-    repository.writeValue(id, session.keyVersion, session.seal('connection-value', id, value.plaintext))
+    repository.writeValue(
+      id,
+      session.keyVersion,
+      session.seal('connection-value', id, value.plaintext),
+      !existing,
+    )
     const connection = toConnection(writtenRow(write, existing), {
       projectIds: new Map([[id, writtenProjectIds(input.projectIds)]]),
       flowIds: new Map(),

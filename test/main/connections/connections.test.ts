@@ -384,6 +384,8 @@ describe('connections.delete', () => {
       hasValue: true,
       flowIds: ['flow_1'],
     })
+    const revealed = await h.call<{ value: unknown }>('connections.reveal', { id: connection.id })
+    expect(revealed.value).toEqual(secretText())
   })
 
   it('answers 404 for an unknown id', async () => {
