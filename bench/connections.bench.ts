@@ -2,7 +2,8 @@
 // every call through the router (core.router.dispatch) as a host makes it.
 // Targets (reported, never enforced): every list/search query p95 ≤ 5 ms; upsert ≥ 5,000/s in batches
 // (connections.upsertBatch).
-import type { AppConnection, ConnectionFilter, Page } from '../src/shared/contract'
+import type { AppConnection, ConnectionFilter, ListSort, Page } from '../src/shared/contract'
+import { LIST_SORTS } from '../src/shared/contract/connections'
 import { randomBytes } from 'node:crypto'
 import { createConnectionsService } from '../src/main/connections/service'
 import {
@@ -42,7 +43,6 @@ const UPSERT_BATCH_ROWS = 5000
 const UPSERT_BATCH_SIZES = [100, 500] as const
 const FLOW_REFERENCES = 1000
 const REPLACE_CALLS = 50
-const SORTS = ['updated', 'created', 'displayName', 'expiry'] as const
 
 type Filter = Omit<ConnectionFilter, 'sort'>
 
@@ -64,7 +64,7 @@ export async function run(): Promise<void> {
     const sqlFirstPageMs = performance.now() - sqlFirstStart
     const listReadMs = await bench.listReady()
     const sortBuilds: Record<string, number> = {}
-    for (const sort of SORTS) {
+    for (const sort of LIST_SORTS) {
       const start = performance.now()
       await call('connections.list', { limit: PAGE_LIMIT, sort })
       sortBuilds[sort] = round(performance.now() - start)
@@ -111,8 +111,9 @@ export async function run(): Promise<void> {
 
     // ---- connections.list: first page and a deep page, per filter and sort ----
     const listRows: ListRow[] = []
-    const cases: [string, string, Filter, (typeof SORTS)[number]][] = []
-    for (const [name, filter] of single) for (const sort of SORTS) cases.push(['single', name, filter, sort])
+    const cases: [string, string, Filter, ListSort][] = []
+    for (const [name, filter] of single)
+      for (const sort of LIST_SORTS) cases.push(['single', name, filter, sort])
     for (const [name, filter] of combined)
       for (const sort of ['updated', 'displayName'] as const) cases.push(['combined', name, filter, sort])
     const listStart = performance.now()
@@ -123,7 +124,7 @@ export async function run(): Promise<void> {
 
     // ---- connections.slice: what the renderer's virtualized table calls (count + rows) ----
     const sliceRows: SliceRow[] = []
-    const sliceCases: [string, (typeof SORTS)[number]][] = [
+    const sliceCases: [string, ListSort][] = [
       ['none', 'updated'],
       ['none', 'displayName'],
       [`displayName "${COMMON_WORD}" (common)`, 'updated'],

@@ -3,6 +3,7 @@ import type { ConnectionScope, ConnectionStatus } from '../../shared/contract'
 import type { VaultSession } from '../vault/session'
 import { createListIndex, type ListEntry, type ListIndex } from './list-index'
 import { NO_EXPIRY } from './list-query'
+import { group } from './repository'
 
 // Keeps the in-memory list (list-index.ts) equal to the vault as it is committed.
 //
@@ -170,7 +171,7 @@ export function createListIndexes(tuning: Partial<ListIndexTuning> = {}): ListIn
     if (rows.length > 0) {
       const first = rows[0]![0]
       const last = rows[rows.length - 1]![0]
-      const projects = projectsByConnection(
+      const projects = projectsOf(
         statement(db, CHUNK_PROJECTS_SQL).raw().all(first, last) as [string, string][],
       )
       index.apply(
@@ -225,7 +226,7 @@ export function createListIndexes(tuning: Partial<ListIndexTuning> = {}): ListIn
     const limit = tuning.catchUpAtMost ?? Math.max(1000, index.size / 4)
     if (noted.length > limit) return false
     const rows = statement(db, NOTED_ROWS_SQL).raw().all() as EntryRow[]
-    const projects = projectsByConnection(statement(db, NOTED_PROJECTS_SQL).raw().all() as [string, string][])
+    const projects = projectsOf(statement(db, NOTED_PROJECTS_SQL).raw().all() as [string, string][])
     const found = new Set(rows.map((row) => row[0]))
     index.apply(
       rows.map((row) => entryOf(row, projects.get(row[0]))),
@@ -297,12 +298,5 @@ function entryOf(row: EntryRow, projectIds: readonly string[] | undefined): List
   }
 }
 
-function projectsByConnection(rows: readonly [string, string][]): Map<string, string[]> {
-  const projects = new Map<string, string[]>()
-  for (const [connectionId, projectId] of rows) {
-    const list = projects.get(connectionId)
-    if (list) list.push(projectId)
-    else projects.set(connectionId, [projectId])
-  }
-  return projects
-}
+/** Each connection's project ids, from (connection_id, project_id) rows. */
+const projectsOf = (rows: readonly [string, string][]) => group(rows, (row) => row)

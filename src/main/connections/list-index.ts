@@ -61,7 +61,7 @@ const NON_ASCII = /[\u0080-\uffff]/
 const ABOVE_BMP_ORDER = /[\ud800-\uffff]/
 
 /** What SQLite's NOCASE collation compares, which the displayName sort uses: only ASCII letters fold. */
-export function nocaseKey(name: string): string {
+function nocaseKey(name: string): string {
   return NON_ASCII.test(name)
     ? name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase())
     : name.toLowerCase()
@@ -96,6 +96,16 @@ function compareText(a: string, b: string, plain: boolean): number {
   return plain ? compareUnits(a, b) : compareCodePoints(a, b)
 }
 
+/** Answers `key` from `kept`, or computes and keeps it; the least recently used goes beyond `most`. */
+function remembered<T>(kept: Map<string, T>, key: string, most: number, compute: () => T): T {
+  let value = kept.get(key)
+  if (value === undefined) value = compute()
+  else kept.delete(key)
+  kept.set(key, value)
+  if (kept.size > most) kept.delete(kept.keys().next().value!)
+  return value
+}
+
 export function createListIndex(): ListIndex {
   let capacity = 0
   /** Slots handed out so far; a removed connection's slot goes to `free` for the next one. */
@@ -117,7 +127,6 @@ export function createListIndex(): ListIndex {
   let updated = new Float64Array(0)
   let expiry = new Float64Array(0)
   const projectsOf: (readonly string[] | undefined)[] = []
-  const members = new Map<string, Set<number>>()
   const pieceCodes = new Map<string, number>()
   const remoteCodes = new Map<string, number>()
   const orders = new Map<ListSort, Int32Array>()
@@ -154,11 +163,6 @@ export function createListIndex(): ListIndex {
     return code
   }
 
-  function unlinkProjects(slot: number): void {
-    for (const projectId of projectsOf[slot] ?? []) members.get(projectId)?.delete(slot)
-    projectsOf[slot] = undefined
-  }
-
   function write(slot: number, entry: ListEntry): void {
     ids[slot] = entry.id
     const name = entry.displayName
@@ -181,15 +185,7 @@ export function createListIndex(): ListIndex {
     created[slot] = entry.createdMs
     updated[slot] = entry.updatedMs
     expiry[slot] = entry.expiryKey
-    unlinkProjects(slot)
-    if (entry.projectIds.length > 0) {
-      projectsOf[slot] = entry.projectIds
-      for (const projectId of entry.projectIds) {
-        let set = members.get(projectId)
-        if (!set) members.set(projectId, (set = new Set()))
-        set.add(slot)
-      }
-    }
+    projectsOf[slot] = entry.projectIds.length > 0 ? entry.projectIds : undefined
   }
 
   // ---- orders: the list order of each sort, ties broken by id ----
@@ -288,48 +284,34 @@ export function createListIndex(): ListIndex {
     }
     for (const [projectId, hits] of projectHits) {
       if (hits.length !== capacity) projectHits.delete(projectId)
-      else {
-        const set = members.get(projectId)
-        for (const slot of changedSlots) hits[slot] = set?.has(slot) ? 1 : 0
-      }
+      else for (const slot of changedSlots) hits[slot] = projectsOf[slot]?.includes(projectId) ? 1 : 0
     }
   }
 
   function namesMatching(text: string): Uint8Array {
     const needle = foldCase(text)
-    let hits = nameHits.get(needle)
-    if (hits) {
-      nameHits.delete(needle)
-    } else {
-      hits = new Uint8Array(capacity)
+    return remembered(nameHits, needle, NAMES_KEPT, () => {
+      const hits = new Uint8Array(capacity)
       for (let slot = 0; slot < used; slot += 1)
         if (alive[slot] && folded[slot]!.includes(needle)) hits[slot] = 1
-    }
-    nameHits.set(needle, hits)
-    if (nameHits.size > NAMES_KEPT) nameHits.delete(nameHits.keys().next().value!)
-    return hits
+      return hits
+    })
   }
 
-  function projectMembers(projectId: string): Uint8Array | null {
-    let bitmap = projectHits.get(projectId)
-    if (!bitmap) {
-      const set = members.get(projectId)
-      if (!set || set.size === 0) return null
-      bitmap = new Uint8Array(capacity)
-      for (const slot of set) bitmap[slot] = 1
-      projectHits.set(projectId, bitmap)
-      if (projectHits.size > NAMES_KEPT) projectHits.delete(projectHits.keys().next().value!)
-    }
-    return bitmap
+  function projectMembers(projectId: string): Uint8Array {
+    return remembered(projectHits, projectId, NAMES_KEPT, () => {
+      const hits = new Uint8Array(capacity)
+      for (let slot = 0; slot < used; slot += 1) if (projectsOf[slot]?.includes(projectId)) hits[slot] = 1
+      return hits
+    })
   }
 
-  /** A test per slot for the filter, or null when no connection can match (an unknown piece, remote or project). */
+  /** A test per slot for the filter, or null when no connection can match (an unknown piece or remote). */
   function matcher(filter: ListFilter): ((slot: number) => boolean) | null {
     const pieceCode = filter.pieceName === undefined ? -1 : pieceCodes.get(filter.pieceName)
     const remoteCode = filter.remoteId === undefined ? -1 : remoteCodes.get(filter.remoteId ?? '')
     if (pieceCode === undefined || remoteCode === undefined) return null
     const project = filter.projectId === undefined ? undefined : projectMembers(filter.projectId)
-    if (project === null) return null
     let statusMask = 0
     for (const value of filter.status ?? ['ACTIVE', 'MISSING', 'ERROR'])
       statusMask |= 1 << STATUS_CODES[value]
@@ -395,25 +377,17 @@ export function createListIndex(): ListIndex {
     return found
   }
 
+  /** Every matching slot in the filter's sort order. */
   function sliceOf(filter: ListFilter): Int32Array {
-    const key = JSON.stringify(filter)
-    let kept = slices.get(key)
-    if (kept) {
-      slices.delete(key)
-    } else {
+    return remembered(slices, JSON.stringify(filter), SLICES_KEPT, () => {
       const test = matcher(filter)
+      if (test === null) return new Int32Array(0)
       const order = orderFor(filter.sort)
-      if (test === null) kept = new Int32Array(0)
-      else {
-        const matching = new Int32Array(order.length)
-        let at = 0
-        for (let i = 0; i < order.length; i += 1) if (test(order[i]!)) matching[at++] = order[i]!
-        kept = matching.slice(0, at)
-      }
-    }
-    slices.set(key, kept)
-    if (slices.size > SLICES_KEPT) slices.delete(slices.keys().next().value!)
-    return kept
+      const matching = new Int32Array(order.length)
+      let at = 0
+      for (let i = 0; i < order.length; i += 1) if (test(order[i]!)) matching[at++] = order[i]!
+      return matching.slice(0, at)
+    })
   }
 
   return {
@@ -428,7 +402,7 @@ export function createListIndex(): ListIndex {
         const slot = slotOf.get(id)
         if (slot === undefined) continue
         slotOf.delete(id)
-        unlinkProjects(slot)
+        projectsOf[slot] = undefined
         alive[slot] = 0
         changedSlots.push(slot)
         free.push(slot)

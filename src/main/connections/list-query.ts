@@ -68,7 +68,7 @@ const FOLDED_NAME = `CASE WHEN length(c.display_name) = octet_length(c.display_n
  * writes the in-memory index (list-index.ts) must not see; there are no list indexes, so it reads
  * every row, and the two agree on every row (test/main/connections/list.test.ts compares them).
  */
-export function whereOf(filter: ListFilter): Sql {
+function whereOf(filter: ListFilter): Sql {
   const terms: string[] = []
   const params: unknown[] = []
   if (filter.pieceName !== undefined) {

@@ -312,7 +312,11 @@ export interface OwnerRow {
   last_name: string | null
 }
 
-function group<T>(rows: T[], pair: (row: T) => [string, string]): Map<string, string[]> {
+/** Rows as key → values, in row order: a connection's projects or flows. */
+export function group<T>(
+  rows: readonly T[],
+  pair: (row: T) => readonly [string, string],
+): Map<string, string[]> {
   const groups = new Map<string, string[]>()
   for (const row of rows) {
     const [key, value] = pair(row)
