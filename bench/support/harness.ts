@@ -6,9 +6,9 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createListIndexes, type ListIndexes } from '../../src/main/connections/list-index-source'
 import { createCore, type LatchkeyCore } from '../../src/main/core'
-import type { Clock } from '../../src/main/platform/clock'
+import type { Clock } from '../../src/main/adapters/clock'
 import { silentLogger } from '../../src/main/platform/logger'
-import { unavailableKeeper } from '../../src/main/vault/secret-keeper'
+import { createUnavailableKeeper } from '../../src/main/platform/unavailable-keeper'
 import { PRODUCT_KDF_POLICY, type VaultKdfPolicy } from '../../src/main/vault/vault-manager'
 
 // The seed's clock, password and PRNG are shared with the end-to-end tests, which seed the same vault.
@@ -46,7 +46,7 @@ export function createBenchCore(options: {
     logger: silentLogger,
     clock: options.clock,
     vaultKdf: options.kdf ?? PRODUCT_KDF_POLICY,
-    secretKeeper: unavailableKeeper('Benchmarks run without a keychain.'),
+    secretKeeper: createUnavailableKeeper('Benchmarks run without a keychain.'),
     detectSuspendByClock: false,
   })
   return {

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/main/platform/clock'
+import type { Clock } from '../../src/main/adapters/clock'
 
 export interface ManualClock extends Clock {
   /** Moves time forward, firing each due timer at its own moment, in order. */

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Clock } from '../../src/main/platform/clock'
+import type { Clock } from '../../src/main/adapters/clock'
 import { PRODUCT_KDF_POLICY } from '../../src/main/vault/vault-manager'
 import { createVaultTestCore, type VaultTestCore } from './vault'
 

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCore, type CoreDependencies, type LatchkeyCore } from '../../src/main/core'
 import type { CallContext } from '../../src/main/api/router'
+import type { Clock } from '../../src/main/adapters/clock'
 import { silentLogger } from '../../src/main/platform/logger'
-import { unavailableKeeper } from '../../src/main/vault/secret-keeper'
+import { createUnavailableKeeper } from '../../src/main/platform/unavailable-keeper'
 import type { VaultSession } from '../../src/main/vault/session'
 import type { VaultKdfPolicy } from '../../src/main/vault/vault-manager'
-import type { Clock } from '../../src/main/platform/clock'
 
 /**
  * Weak scrypt parameters so a test unlocks in milliseconds. Only tests use these; the product's
@@ -46,7 +46,7 @@ export function createVaultTestCore(options: VaultTestCoreOptions = {}): VaultTe
     logger: silentLogger,
     clock: options.clock,
     vaultKdf: TEST_KDF,
-    secretKeeper: unavailableKeeper('Tests run without a keychain.'),
+    secretKeeper: createUnavailableKeeper('Tests run without a keychain.'),
     detectSuspendByClock: false,
     ...options.dependencies,
   })

@@ -2,7 +2,16 @@ import { createHash } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import type { AuditAction, AuditEntry, AuditPage, AuditVerification } from '../../shared/contract'
 import { validationError } from '../../shared/errors'
-import type { AuditRecord } from '../vault/session'
+
+/** What a caller asks to record; the log adds the sequence, time and chain links. */
+export interface AuditRecord {
+  action: AuditAction
+  origin: string
+  entityType?: string | null
+  entityId?: string | null
+  /** Ids, names, counts and reasons only: never a secret. */
+  details?: Record<string, string | number | boolean | null>
+}
 
 /** The first entry links to this, so the chain has a fixed, checkable start. */
 export const GENESIS_HASH = '0'.repeat(64)

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { Handlers } from '../api/router'
 import type { ConnectionsService } from '../connections/service'
-import type { Clock } from '../platform/clock'
-import type { SystemClipboard } from '../platform/clipboard'
+import type { SystemClipboard } from '../adapters/clipboard'
+import type { Clock } from '../adapters/clock'
 import type { VaultManager } from '../vault/vault-manager'
 
 export interface ClipboardDependencies {

@@ -1,5 +1,5 @@
 import { AsyncEntry } from '@napi-rs/keyring'
-import { KeeperError, type KeeperAvailability, type SecretKeeper } from '../vault/secret-keeper'
+import { KeeperError, type KeeperAvailability, type SecretKeeper } from '../adapters/secret-keeper'
 
 export interface KeyringKeeperOptions {
   service?: string

@@ -1,9 +1,6 @@
-/** Logs carry events and ids, never inputs: a secret must not reach a log by accident. */
-export interface Logger {
-  info(message: string, fields?: Record<string, string | number | boolean>): void
-  error(message: string, fields?: Record<string, string | number | boolean>): void
-}
+import type { Logger } from '../adapters/logger'
 
+/** One JSON line per event, so a log can be filtered by field without parsing prose. */
 export function createStderrLogger(stream: NodeJS.WritableStream = process.stderr): Logger {
   const write = (level: string, message: string, fields?: Record<string, string | number | boolean>) =>
     stream.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`)

@@ -1,5 +1,5 @@
 import { randomFillSync } from 'node:crypto'
-import type { RandomBytes } from '../vault/envelope'
+import type { RandomBytes } from '../adapters/random'
 
 /** Bytes drawn from the operating system's CSPRNG per refill of the pool. */
 const POOL_BYTES = 4096

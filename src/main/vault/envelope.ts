@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto'
+import type { RandomBytes } from '../adapters/random'
 
 /**
  * The one format every secret is stored in:
@@ -22,8 +23,6 @@ export const KEY_BYTES = 32
 
 /** Every use of a key gets its own HKDF subkey, so one purpose's ciphertext means nothing to another. */
 export type KeyPurpose = 'connection-value' | 'remote-api-key' | 'key-wrap-password' | 'key-wrap-keychain'
-
-export type RandomBytes = (size: number) => Buffer
 
 export class EnvelopeError extends Error {
   constructor(readonly reason: 'malformed' | 'unsupported-version' | 'key-version' | 'authentication') {

@@ -1,5 +1,5 @@
 import { scrypt } from 'node:crypto'
-import type { RandomBytes } from './envelope'
+import type { RandomBytes } from '../adapters/random'
 
 /**
  * scrypt from node:crypto: it runs on libuv's threadpool (the event loop stays free during the

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3'
 import { AppError } from '../../shared/errors'
-import { appendAudit } from '../audit/audit-log'
-import { deriveSubkey, EnvelopeError, open, seal, type RandomBytes } from './envelope'
-import type { AuditRecord, SecretPurpose, VaultSession } from './session'
+import type { RandomBytes } from '../adapters/random'
+import { appendAudit, type AuditRecord } from '../audit/audit-log'
+import { deriveSubkey, EnvelopeError, open, seal } from './envelope'
+import type { SecretPurpose, VaultSession } from './session'
 
 const PURPOSES: readonly SecretPurpose[] = ['connection-value', 'remote-api-key']
 

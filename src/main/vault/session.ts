@@ -1,17 +1,8 @@
 import type Database from 'better-sqlite3'
-import type { AuditAction } from '../../shared/contract'
+import type { AuditRecord } from '../audit/audit-log'
 
 /** What a secret is for. Each purpose encrypts under its own HKDF subkey of the vault key. */
 export type SecretPurpose = 'connection-value' | 'remote-api-key'
-
-export interface AuditRecord {
-  action: AuditAction
-  origin: string
-  entityType?: string | null
-  entityId?: string | null
-  /** Ids, names, counts and reasons only: never a secret. */
-  details?: Record<string, string | number | boolean | null>
-}
 
 /**
  * The seam between the vault and the domains stored in it (connections, policies, sync). A domain

@@ -1,4 +1,4 @@
-import type { Clock } from '../platform/clock'
+import type { Clock } from '../adapters/clock'
 
 export interface SuspendDetectorOptions {
   intervalMs?: number

@@ -7,8 +7,9 @@ import { DEFAULT_SETTINGS } from '../../shared/contract/settings'
 import { AppError, validationError } from '../../shared/errors'
 import { passwordStrength } from '../../shared/password-strength'
 import { appendAudit } from '../audit/audit-log'
-import type { Clock } from '../platform/clock'
-import { deriveSubkey, EnvelopeError, KEY_BYTES, open, seal, type RandomBytes } from './envelope'
+import type { Clock } from '../adapters/clock'
+import type { RandomBytes } from '../adapters/random'
+import { deriveSubkey, EnvelopeError, KEY_BYTES, open, seal } from './envelope'
 import {
   insertHeader,
   readHeader,
@@ -27,7 +28,7 @@ import {
 } from './kdf'
 import type { Migration } from './migrations'
 import { acquireOwnerLock, type OwnerLock } from './owner-lock'
-import type { SecretKeeper } from './secret-keeper'
+import type { SecretKeeper } from '../adapters/secret-keeper'
 import { createSession, vaultLockedError, type OwnedSession } from './session-impl'
 import type { VaultSession } from './session'
 import { readSettings, writeSettings } from './settings-store'

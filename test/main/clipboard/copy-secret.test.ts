@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AppConnection, AuditPage, CopyDelivery } from '../../../src/shared/contract'
 import type { ErrorObject } from '../../../src/shared/errors'
-import type { SystemClipboard } from '../../../src/main/platform/clipboard'
+import type { SystemClipboard } from '../../../src/main/adapters/clipboard'
 import { createManualClock } from '../../support/manual-clock'
 import { createUnlockedTestCore, type UnlockedTestCore } from '../../support/vault'
 

@@ -11,7 +11,7 @@ import {
   schemaVersion,
   type Migration,
 } from '../../../src/main/vault/migrations'
-import { unavailableKeeper } from '../../../src/main/vault/secret-keeper'
+import { createUnavailableKeeper } from '../../../src/main/platform/unavailable-keeper'
 import type { VaultSession } from '../../../src/main/vault/session'
 import { createVaultManager, VAULT_FILE_NAME, type VaultManager } from '../../../src/main/vault/vault-manager'
 import type {
@@ -50,7 +50,7 @@ function olderBuild(dataDir: string, steps: readonly Migration[]): VaultManager 
     dataDir,
     clock: createManualClock(T0),
     random: randomBytes,
-    keeper: unavailableKeeper('Tests run without a keychain.'),
+    keeper: createUnavailableKeeper('Tests run without a keychain.'),
     kdf: TEST_KDF,
     migrations: steps,
   })

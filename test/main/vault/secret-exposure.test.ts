@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Logger } from '../../../src/main/platform/logger'
+import type { Logger } from '../../../src/main/adapters/logger'
 import type { AppConnection, AuditPage, Page } from '../../../src/shared/contract'
 import type { ErrorObject } from '../../../src/shared/errors'
 import { createManualClock } from '../../support/manual-clock'

@@ -1,5 +1,5 @@
 import { safeStorage } from 'electron'
-import { KeeperError, type KeeperAvailability, type SecretKeeper } from '../../vault/secret-keeper'
+import { KeeperError, type KeeperAvailability, type SecretKeeper } from '../../adapters/secret-keeper'
 
 /**
  * The desktop keychain: Electron safeStorage (DPAPI, Keychain, libsecret/kwallet). The wrapped blob

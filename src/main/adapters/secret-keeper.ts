@@ -19,20 +19,10 @@ export interface KeeperAvailability {
   reason: string | null
 }
 
+/** A keeper's refusal; its message is written for a person and never quotes a secret. */
 export class KeeperError extends Error {
   constructor(message: string) {
     super(message)
     this.name = 'KeeperError'
-  }
-}
-
-/** For hosts with no keychain at all (a CLI, a test that does not need one). */
-export function unavailableKeeper(reason: string): SecretKeeper {
-  const refuse = () => Promise.reject(new KeeperError(reason))
-  return {
-    availability: async () => ({ available: false, reason }),
-    wrap: refuse,
-    unwrap: refuse,
-    forget: async () => {},
   }
 }
