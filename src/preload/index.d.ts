@@ -1,8 +1,10 @@
-import type { LatchkeyApi } from '../shared/client'
+import type { LatchkeyApi, Transport } from '../shared/client'
 
 declare global {
   interface Window {
-    /** Installed by the preload in the desktop app, or by the web bridge in browser mode. */
+    /** Exposed by the desktop preload only: plain result envelopes and event payloads over IPC. */
+    latchkeyTransport?: Transport
+    /** The typed client, built by the renderer at startup over the preload's transport or browser mode's. */
     latchkey: LatchkeyApi
   }
 }

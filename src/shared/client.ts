@@ -11,7 +11,12 @@ import {
   type Procedures,
 } from './contract'
 
-/** How a client reaches main: Electron IPC in the desktop app, HTTP + server-sent events in browser mode. */
+/**
+ * How a client reaches main: Electron IPC through the preload in the desktop app, HTTP + server-sent
+ * events in browser mode. Everything it hands back is plain, structured-cloneable data (result
+ * envelopes and event payloads), because contextBridge copies values and keeps only the message of
+ * an Error thrown across it.
+ */
 export interface Transport {
   invoke(name: ProcedureName, input: unknown): Promise<Result<unknown>>
   subscribe(listener: (name: EventName, payload: unknown) => void): () => void
@@ -33,18 +38,46 @@ export type LatchkeyApi = {
   on<E extends EventName>(name: E, handler: (payload: PayloadOf<Events[E]>) => void): () => void
 }
 
-export function unwrap<T>(result: Result<T>): T {
-  if (result.ok) return result.value
-  throw AppError.fromObject(isErrorObject(result.error) ? result.error : internalError().toObject())
+/**
+ * Rebuilds the answer on the client's side of the boundary: a value, or an AppError of this bundle's
+ * own class with the code and params main sent. Anything that is not a well-formed envelope (a
+ * transport that threw, a broken reply) becomes INTERNAL with its fixed message, never the raw text.
+ */
+export function unwrap<T>(result: Result<T> | unknown): T {
+  if (isResult(result)) {
+    if (result.ok) return result.value as T
+    if (isErrorObject(result.error)) throw AppError.fromObject(result.error)
+  }
+  throw internalError()
 }
 
-/** Builds `window.latchkey` from the contract: one method per procedure, nothing else. */
+function isResult(value: unknown): value is Result<unknown> {
+  if (typeof value !== 'object' || value === null) return false
+  const { ok } = value as { ok?: unknown }
+  return ok === true ? 'value' in value : ok === false
+}
+
+async function call(transport: Transport, name: ProcedureName, input: unknown): Promise<unknown> {
+  let result: unknown
+  try {
+    result = await transport.invoke(name, input ?? {})
+  } catch {
+    throw internalError()
+  }
+  return unwrap(result)
+}
+
+/**
+ * Builds the typed client from the contract: one method per procedure, nothing else. The renderer
+ * calls it once, on its own side of the bridge, over whichever transport it has (Electron's
+ * preload or browser mode's HTTP), so the AppError it throws is the renderer's own class.
+ */
 export function createClient(transport: Transport): LatchkeyApi {
   const api: Record<string, Record<string, (input?: unknown) => Promise<unknown>>> = {}
   for (const name of procedureNames) {
     const [area, verb] = name.split('.') as [string, string]
     api[area] ??= {}
-    api[area][verb] = async (input?: unknown) => unwrap(await transport.invoke(name, input ?? {}))
+    api[area][verb] = (input?: unknown) => call(transport, name, input)
   }
   const handlers = new Map<EventName, Set<(payload: unknown) => void>>(eventNames.map((n) => [n, new Set()]))
   let unsubscribeTransport: (() => void) | null = null

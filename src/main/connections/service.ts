@@ -7,7 +7,13 @@ import type {
   ParsedInputOf,
   Procedures,
 } from '../../shared/contract'
-import { AppError, notFoundError, validationError } from '../../shared/errors'
+import {
+  AppError,
+  notFoundError,
+  validationError,
+  type ErrorCode,
+  type ErrorParamsByCode,
+} from '../../shared/errors'
 import { createRepositoryAccess } from '../vault/repository-access'
 import type { VaultSession } from '../vault/session'
 import {
@@ -326,6 +332,11 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
             entityType: ENTITY_TYPE,
             entityId: row.id,
             activeFlows: flows.active,
+            // Read only on this refusal path, so a delete that goes ahead pays nothing for it.
+            flowIds: repository
+              .flowsOf(row.id)
+              .filter((flow) => flow.active)
+              .map((flow) => flow.flowId),
           })
         }
         const nowMs = clock.now()
@@ -566,19 +577,26 @@ function forItem<T>(index: number, work: () => T): T {
     return work()
   } catch (error) {
     if (!(error instanceof AppError)) throw error
-    const { message, issues, ...rest } = error.params
-    const prefixed =
-      issues?.map((issue) => ({
-        path: issue.path ? `items.${index}.${issue.path}` : `items.${index}`,
-        message: issue.message,
-      })) ?? (error.code === 'VALIDATION' ? [{ path: `items.${index}`, message }] : undefined)
-    throw new AppError(error.code, {
-      ...rest,
-      message: `Item ${index}: ${message} Nothing was saved.`,
-      item: index,
-      ...(prefixed ? { issues: prefixed } : {}),
-    })
+    throw itemError(error, index)
   }
+}
+
+/** The same error, with the same code and typed params, naming the batch item it came from. */
+function itemError(error: AppError, index: number): AppError {
+  const { message, issues, ...rest } = error.params
+  const prefixed =
+    issues?.map((issue) => ({
+      path: issue.path ? `items.${index}.${issue.path}` : `items.${index}`,
+      message: issue.message,
+    })) ?? (error.code === 'VALIDATION' ? [{ path: `items.${index}`, message }] : undefined)
+  // Only the message, `item` and issue paths change, so the params still fit the same code.
+  const params = {
+    ...rest,
+    message: `Item ${index}: ${message} Nothing was saved.`,
+    item: index,
+    ...(prefixed ? { issues: prefixed } : {}),
+  } as ErrorParamsByCode[ErrorCode]
+  return new AppError(error.code, params)
 }
 
 /** The remote_key for a remoteId, refusing one that names no remote. */

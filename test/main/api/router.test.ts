@@ -59,13 +59,17 @@ describe('router', () => {
   it('passes an AppError through in the contract shape', async () => {
     const handlers = {
       'app.info': () => {
-        throw new AppError('CONFLICT', { message: 'Already there.' })
+        throw new AppError('CONFLICT', { message: 'Already there.', entityType: 'vault', entityId: 'v1' })
       },
     } as unknown as Handlers
     const result = await createRouter(handlers).dispatch('app.info', {}, { origin: 'test' })
     expect(result).toEqual({
       ok: false,
-      error: { statusCode: 409, code: 'CONFLICT', params: { message: 'Already there.' } },
+      error: {
+        statusCode: 409,
+        code: 'CONFLICT',
+        params: { message: 'Already there.', entityType: 'vault', entityId: 'v1' },
+      },
     })
   })
 })

@@ -1,14 +1,17 @@
 import { createClient, type LatchkeyApi } from '../../../shared/client'
+import { chooseTransport } from './choose-transport'
 import { createWebTransport, takeSessionToken } from './web-transport'
 
 /**
- * The desktop preload has already installed `window.latchkey`; in browser mode we install the same
- * interface over HTTP (Actual Budget's browser-preload pattern). The rest of the app cannot tell.
+ * Builds `window.latchkey` once, here in the renderer, over the preload's transport or browser
+ * mode's: an AppError built on this side of contextBridge is this bundle's class, with its code and
+ * params intact.
  */
 export function ensureLatchkeyApi(): LatchkeyApi {
-  if (!window.latchkey) {
-    const token = takeSessionToken(window.location, window.history, window.sessionStorage)
-    window.latchkey = createClient(createWebTransport(token))
-  }
+  window.latchkey ??= createClient(
+    chooseTransport(window.latchkeyTransport, () =>
+      createWebTransport(takeSessionToken(window.location, window.history, window.sessionStorage)),
+    ),
+  )
   return window.latchkey
 }

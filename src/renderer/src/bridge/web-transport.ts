@@ -1,6 +1,6 @@
 import type { Transport } from '../../../shared/client'
 import type { EventName } from '../../../shared/contract'
-import { AppError, isErrorObject } from '../../../shared/errors'
+import { isErrorObject, remoteUnavailableError } from '../../../shared/errors'
 import { createSseParser } from './sse'
 
 const TOKEN_KEY = 'latchkey.sessionToken'
@@ -21,9 +21,7 @@ export function takeSessionToken(location: Location, history: History, storage: 
 }
 
 const unreachable = () =>
-  new AppError('REMOTE_UNAVAILABLE', {
-    message: 'Latchkey is not answering. Is browser mode still running?',
-  }).toObject()
+  remoteUnavailableError('Latchkey is not answering. Is browser mode still running?').toObject()
 
 /** Browser mode's transport: HTTP to the same router the desktop app reaches over IPC. */
 export function createWebTransport(

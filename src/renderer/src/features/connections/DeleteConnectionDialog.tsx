@@ -1,27 +1,16 @@
 import { useEffect, useState } from 'react'
 import type { AppConnection } from '../../../../shared/contract'
-import type { AppError } from '../../../../shared/errors'
 import { Modal } from '../../components/Modal'
 import { api, asAppError } from '../../stores/api'
 import { useConnectionsQuery } from '../../stores/connections-query-store'
 import { useSelectionStore } from '../../stores/selection-store'
 import { handleLockedError } from '../../stores/vault-store'
 import { toast } from '../toasts/toast-store'
-
-/** The seed refuses a delete over active flows with 400 VALIDATION "Connection is used in N active flows…". */
-function activeFlowCount(error: AppError): number | null {
-  if (error.code !== 'VALIDATION') return null
-  for (const key of ['activeFlows', 'flowCount', 'count']) {
-    const value = error.params[key]
-    if (typeof value === 'number') return value
-  }
-  const match = /used in (\d+) active flow/i.exec(error.params.message)
-  return match ? Number(match[1]) : null
-}
+import { deleteRefusalOf, type DeleteRefusal } from './delete-refusal'
 
 export function DeleteConnectionDialog({ id, onClose }: { id: string; onClose(): void }) {
   const [connection, setConnection] = useState<AppConnection | null>(null)
-  const [refusal, setRefusal] = useState<{ flows: number | null; message: string } | null>(null)
+  const [refusal, setRefusal] = useState<DeleteRefusal | null>(null)
   const [busy, setBusy] = useState(false)
   const invalidate = useConnectionsQuery((s) => s.invalidate)
   const closeDetail = useSelectionStore((s) => s.open)
@@ -51,10 +40,7 @@ export function DeleteConnectionDialog({ id, onClose }: { id: string; onClose():
       onClose()
     } catch (failure) {
       handleLockedError(failure)
-      const error = asAppError(failure)
-      const flows = activeFlowCount(error)
-      if (flows !== null) setRefusal({ flows, message: error.params.message })
-      else setRefusal({ flows: null, message: error.params.message })
+      setRefusal(deleteRefusalOf(asAppError(failure)))
     } finally {
       setBusy(false)
     }
@@ -71,16 +57,21 @@ export function DeleteConnectionDialog({ id, onClose }: { id: string; onClose():
     >
       {refusal ? (
         <div className="refusal" role="alert">
-          {refusal.flows !== null ? (
+          {refusal.kind === 'in-use' ? (
             <>
               <p>
                 <strong>
-                  It is used in {refusal.flows} active {refusal.flows === 1 ? 'flow' : 'flows'}.
+                  It is used in {refusal.activeFlows} active {refusal.activeFlows === 1 ? 'flow' : 'flows'}.
                 </strong>{' '}
                 Deleting it anyway leaves a MISSING placeholder, so those flows keep their reference and show
                 what to reconnect.
               </p>
-              <p className="muted small">{refusal.message}</p>
+              {refusal.flowIds.length > 0 ? (
+                <p className="muted small">
+                  Active {refusal.flowIds.length === 1 ? 'flow' : 'flows'}:{' '}
+                  <span className="mono">{refusal.flowIds.join(', ')}</span>
+                </p>
+              ) : null}
             </>
           ) : (
             <p>{refusal.message}</p>
@@ -91,7 +82,7 @@ export function DeleteConnectionDialog({ id, onClose }: { id: string; onClose():
         <button type="button" onClick={onClose} autoFocus>
           Cancel
         </button>
-        {refusal?.flows != null ? (
+        {refusal?.kind === 'in-use' ? (
           <button type="button" className="danger" disabled={busy} onClick={() => void remove(true)}>
             Delete anyway
           </button>

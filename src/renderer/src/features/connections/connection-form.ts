@@ -4,7 +4,7 @@ import {
   type ConnectionScope,
   type ConnectionType,
 } from '../../../../shared/contract/connections'
-import type { ErrorParams } from '../../../../shared/errors'
+import type { AnyErrorParams } from '../../../../shared/errors'
 
 export interface KeyValueRow {
   key: string
@@ -201,7 +201,7 @@ export function validateUpdate(id: string, displayName: string, metadata: KeyVal
 }
 
 /** Main's refusal, field by field when it says which fields (params.issues). */
-export function serverFieldErrors(params: ErrorParams): FieldErrors {
+export function serverFieldErrors(params: AnyErrorParams): FieldErrors {
   const errors: FieldErrors = {}
   for (const issue of params.issues ?? []) {
     const key = issue.path.startsWith('value.props')
