@@ -1,6 +1,15 @@
 // Shared plumbing for the benchmarks: a real core on a temp data dir, a clock the seed can move,
 // timing and percentiles, and the results file. Nothing here measures anything by itself.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs'
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -147,4 +156,171 @@ export function writeResults(name: string, data: Record<string, unknown>): strin
   const file = join(dir, `${name}.json`)
   writeFileSync(file, `${JSON.stringify({ generatedAt: new Date().toISOString(), ...data }, null, 2)}\n`)
   return file
+}
+
+/**
+ * The disk's fsync latency, measured where the benchmarks keep their vaults (the OS temp folder):
+ * a 4 KiB write and an fsync, repeated. Every commit pays one or two of these, so a slow disk moves
+ * every write figure; the floor pays them too.
+ */
+export function measureFsync(rounds = 100): LatencyStats {
+  const dir = makeTempDir('fsync')
+  const fd = openSync(join(dir, 'probe'), 'w')
+  const block = Buffer.alloc(4096, 1)
+  const samples: number[] = []
+  try {
+    for (let i = 0; i < rounds; i += 1) {
+      const start = performance.now()
+      writeSync(fd, block, 0, block.length, (i % 16) * block.length)
+      fsyncSync(fd)
+      samples.push(performance.now() - start)
+    }
+  } finally {
+    closeSync(fd)
+    removeDir(dir)
+  }
+  return stats(samples)
+}
+
+/**
+ * Latchkey and its floor in turns (A B A B …), each call timed: a slow minute of a shared machine
+ * lands on both, so their ratio holds when the absolute figures move.
+ */
+export async function interleave(
+  rounds: number,
+  latchkey: (round: number) => unknown,
+  floor: (round: number) => unknown,
+): Promise<{ latchkey: number[]; floor: number[] }> {
+  const times = { latchkey: [] as number[], floor: [] as number[] }
+  for (let round = 0; round < rounds; round += 1) {
+    let start = performance.now()
+    await latchkey(round)
+    times.latchkey.push(performance.now() - start)
+    start = performance.now()
+    await floor(round)
+    times.floor.push(performance.now() - start)
+  }
+  return times
+}
+
+export type Target = { kind: 'ratio at least'; value: number } | { kind: 'p95 at most ms'; value: number }
+
+/** One figure of a run: Latchkey's, the floor's beside it, and their ratio. */
+export interface Measure {
+  measure: string
+  unit: 'per s' | 'ms'
+  latchkey: number
+  floor: number | null
+  /** Latchkey's speed as a fraction of the floor's: per s, latchkey / floor; ms, floor / latchkey. */
+  ratio: number | null
+  target: Target | null
+  met: boolean | null
+}
+
+export function measure(
+  name: string,
+  unit: Measure['unit'],
+  latchkey: number,
+  floor: number | null,
+  target: Target | null = null,
+): Measure {
+  const ratio =
+    floor === null ? null : round(unit === 'per s' ? latchkey / floor : floor / Math.max(latchkey, 1e-6), 3)
+  const met =
+    target === null
+      ? null
+      : target.kind === 'ratio at least'
+        ? ratio !== null && ratio >= target.value
+        : latchkey <= target.value
+  return {
+    measure: name,
+    unit,
+    latchkey: round(latchkey),
+    floor: floor === null ? null : round(floor),
+    ratio,
+    target,
+    met,
+  }
+}
+
+export const ratioTarget = (value: number): Target => ({ kind: 'ratio at least', value })
+export const p95Target = (value: number): Target => ({ kind: 'p95 at most ms', value })
+
+/** What a bench file's run() answers: its figures, and everything else it measured. */
+export interface BenchRun {
+  measures: Measure[]
+  details: Record<string, unknown>
+}
+
+export interface Spread {
+  min: number
+  median: number
+  max: number
+}
+
+export function spread(values: readonly number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b)
+  const median =
+    sorted.length % 2 === 1
+      ? sorted[(sorted.length - 1) / 2]!
+      : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2
+  return { min: round(sorted[0] ?? NaN), median: round(median), max: round(sorted.at(-1) ?? NaN) }
+}
+
+export interface MeasureSummary {
+  measure: string
+  unit: Measure['unit']
+  latchkey: Spread
+  floor: Spread | null
+  ratio: Spread | null
+  target: Target | null
+  /** Runs that met the target, of `runs`. */
+  met: number | null
+  runs: number
+}
+
+/** Every measure across runs: min, median and max of each side and of the ratio. */
+export function summarize(runs: readonly BenchRun[]): MeasureSummary[] {
+  const names = [...new Set(runs.flatMap((run) => run.measures.map((entry) => entry.measure)))]
+  return names.map((name) => {
+    const entries = runs.flatMap((run) => run.measures.filter((entry) => entry.measure === name))
+    const floors = entries.flatMap((entry) => (entry.floor === null ? [] : [entry.floor]))
+    const ratios = entries.flatMap((entry) => (entry.ratio === null ? [] : [entry.ratio]))
+    const first = entries[0]!
+    return {
+      measure: name,
+      unit: first.unit,
+      latchkey: spread(entries.map((entry) => entry.latchkey)),
+      floor: floors.length > 0 ? spread(floors) : null,
+      ratio: ratios.length > 0 ? spread(ratios) : null,
+      target: first.target,
+      met: first.target === null ? null : entries.filter((entry) => entry.met).length,
+      runs: entries.length,
+    }
+  })
+}
+
+export function describeTarget(target: Target | null): string {
+  if (target === null) return '—'
+  return target.kind === 'ratio at least' ? `≥ ${target.value}× floor` : `p95 ≤ ${target.value} ms`
+}
+
+/** The table the README shows: ratios first, then each side, the target and how often it held. */
+export function printSummary(summary: readonly MeasureSummary[]): void {
+  const range = (value: Spread | null) =>
+    value === null
+      ? '—'
+      : value.min === value.max
+        ? `${value.median}`
+        : `${value.min}–${value.median}–${value.max}`
+  console.table(
+    summary.map((entry) => ({
+      measure: entry.measure,
+      'ratio min–median–max': range(entry.ratio),
+      [`Latchkey (median)`]: `${entry.latchkey.median} ${entry.unit}`,
+      'floor (median)': entry.floor === null ? '—' : `${entry.floor.median} ${entry.unit}`,
+      target: describeTarget(entry.target),
+      met: entry.met === null ? '—' : `${entry.met} of ${entry.runs}`,
+    })),
+  )
 }
