@@ -56,6 +56,7 @@ export function createBenchCore(options: {
     clock: options.clock,
     vaultKdf: options.kdf ?? PRODUCT_KDF_POLICY,
     secretKeeper: createUnavailableKeeper('Benchmarks run without a keychain.'),
+    openExternal: () => Promise.reject(new Error('Benchmarks open no browser.')),
     detectSuspendByClock: false,
   })
   return {

@@ -10,10 +10,10 @@ import { createPoliciesService, policyHandlers } from './policies/policies'
 import type { SystemClipboard } from './adapters/clipboard'
 import type { Clock } from './adapters/clock'
 import type { Logger } from './adapters/logger'
+import type { OpenExternal } from './adapters/open-external'
 import type { RandomBytes } from './adapters/random'
 import type { SecretKeeper } from './adapters/secret-keeper'
 import { systemClock } from './platform/clock'
-import { createKeyringKeeper } from './platform/keyring-keeper'
 import { pooledRandomBytes } from './platform/random'
 import { watchForSuspend } from './vault/suspend-detector'
 import { vaultHandlers } from './vault/vault-handlers'
@@ -28,8 +28,13 @@ export interface CoreDependencies {
   clock?: Clock
   /** Defaults to node:crypto's CSPRNG, drawn a pool at a time (platform/random.ts). */
   randomBytes?: RandomBytes
-  /** The OS keychain; the desktop passes safeStorage, other hosts default to the keyring keeper. */
-  secretKeeper?: SecretKeeper
+  /**
+   * The OS keychain. Each host picks its own (desktop: safeStorage; browser mode: the keyring);
+   * the core picks none, so no host's bundle carries another host's keychain.
+   */
+  secretKeeper: SecretKeeper
+  /** Opens a URL in the system browser (OAuth sign-ins); each host applies its own rule. */
+  openExternal: OpenExternal
   /** Defaults to the product's scrypt parameters; tests pass weaker ones only for speed. */
   vaultKdf?: VaultKdfPolicy
   /**
@@ -63,7 +68,7 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     dataDir: dependencies.dataDir,
     clock,
     random,
-    keeper: dependencies.secretKeeper ?? createKeyringKeeper(),
+    keeper: dependencies.secretKeeper,
     kdf: dependencies.vaultKdf,
     nativeBinding: dependencies.sqliteNativeBinding,
     onStateChanged: (state, reason) => events.emit('vault.stateChanged', { state, reason }),

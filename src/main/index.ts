@@ -1,17 +1,18 @@
 import { app, clipboard, powerMonitor, type BrowserWindow } from 'electron'
 import { join } from 'node:path'
 import { createCore, type LatchkeyCore } from './core'
-import { APP_ORIGIN, registerAppScheme, serveRenderer } from './hosts/desktop/app-protocol'
+import { registerAppScheme, serveRenderer } from './hosts/desktop/app-protocol'
 import { bindIpc } from './hosts/desktop/ipc'
 import { electronNativeBinding } from './hosts/desktop/native-binding'
+import { decideRendererSource } from './hosts/desktop/renderer-source'
 import { createSafeStorageKeeper } from './hosts/desktop/safe-storage-keeper'
-import { installSecurityGuards } from './hosts/desktop/security'
+import { installSecurityGuards, openSignInExternally } from './hosts/desktop/security'
 import { createMainWindow } from './hosts/desktop/window'
 import { createStderrLogger } from './platform/logger'
 import { APP_NAME, defaultDataDir } from './platform/paths'
 
-// The desktop host: a thin composition root. Everything it calls is core code tested in plain Node.
-const devServerUrl = process.env.ELECTRON_RENDERER_URL
+// The desktop host: a thin composition root. Every decision it wires up is a plain function
+// tested in Node (hosts/desktop/*.ts without an electron import, and hosts/serve-path.ts).
 const logger = createStderrLogger()
 
 if (!app.requestSingleInstanceLock()) {
@@ -31,12 +32,14 @@ if (!app.requestSingleInstanceLock()) {
 
   app.whenReady().then(() => {
     const appRoot = app.getAppPath()
+    const source = decideRendererSource({ isPackaged: app.isPackaged, env: process.env })
     core = createCore({
       identity: { name: APP_NAME, version: app.getVersion(), host: 'desktop' },
       dataDir: app.getPath('userData'),
       logger,
       sqliteNativeBinding: electronNativeBinding(appRoot, process.versions.electron, process.resourcesPath),
       secretKeeper: createSafeStorageKeeper(),
+      openExternal: openSignInExternally,
       clipboard,
       // powerMonitor reports suspend and screen lock directly; no wall-clock guessing needed.
       detectSuspendByClock: false,
@@ -44,13 +47,10 @@ if (!app.requestSingleInstanceLock()) {
     const vault = core.vault
     powerMonitor.on('suspend', () => vault.hostSuspended('suspend'))
     powerMonitor.on('lock-screen', () => vault.hostSuspended('lock-screen'))
-    const rendererUrl = devServerUrl ?? `${APP_ORIGIN}/index.html`
-    const isAppUrl = (url: string) =>
-      url.startsWith(`${APP_ORIGIN}/`) || (!!devServerUrl && url.startsWith(devServerUrl))
-    installSecurityGuards(isAppUrl)
-    if (!devServerUrl) serveRenderer(join(__dirname, '../renderer'))
-    const ipc = bindIpc(core, devServerUrl)
-    mainWindow = createMainWindow(rendererUrl)
+    installSecurityGuards(source.trustedOrigins)
+    if (source.servesBuild) serveRenderer(join(__dirname, '../renderer'))
+    const ipc = bindIpc(core, source.trustedOrigins)
+    mainWindow = createMainWindow(source)
     ipc.trust(mainWindow.webContents)
     mainWindow.on('closed', () => (mainWindow = null))
   })

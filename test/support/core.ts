@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCore, type LatchkeyCore } from '../../src/main/core'
 import { silentLogger } from '../../src/main/platform/logger'
+import { createUnavailableKeeper } from '../../src/main/platform/unavailable-keeper'
 
 export interface TestCore {
   core: LatchkeyCore
@@ -17,6 +18,8 @@ export function createTestCore(overrides: { dataDir?: string } = {}): TestCore {
     identity: { name: 'Latchkey', version: '0.0.0-test', host: 'browser' },
     dataDir,
     logger: silentLogger,
+    secretKeeper: createUnavailableKeeper('Tests run without a keychain.'),
+    openExternal: () => Promise.reject(new Error('Tests open no browser.')),
   })
   return {
     core,

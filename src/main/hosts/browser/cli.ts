@@ -1,11 +1,18 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import type { Logger } from '../../adapters/logger'
+import type { OpenExternal } from '../../adapters/open-external'
+import type { SecretKeeper } from '../../adapters/secret-keeper'
 import { APP_VERSION } from '../../app/version'
 import { createCore } from '../../core'
+import { createKeyringKeeper } from '../../platform/keyring-keeper'
 import { createStderrLogger } from '../../platform/logger'
-import { openInSystemBrowser } from '../../platform/open-url'
+import { launchDetached, type LaunchProcess } from '../../platform/open-url'
 import { APP_NAME, defaultDataDir } from '../../platform/paths'
+import { AppError } from '../../../shared/errors'
+import { mayOpenSignIn } from '../external-urls'
+import { createLauncherOpener, type LauncherOpener } from './launcher-opener'
 import { startBrowserServer } from './server'
 
 export interface BrowserModeArguments {
@@ -35,9 +42,71 @@ export function parseBrowserModeArguments(argv: string[]): BrowserModeArguments 
   }
 }
 
+/**
+ * Browser mode's OpenExternal: a sign-in goes to any https host the user configured
+ * (external-urls.ts), through a launcher file like the session URL, so no URL is ever on a command line.
+ */
+export function browserOpenExternal(launcher: Pick<LauncherOpener, 'open'>): OpenExternal {
+  return async (url) => {
+    if (!mayOpenSignIn(url)) {
+      throw new AppError('VALIDATION', {
+        message: 'Latchkey only opens https addresses without credentials.',
+      })
+    }
+    launcher.open(url)
+  }
+}
+
+/** What browser mode takes from the machine; runBrowserMode passes the real ones. */
+export interface BrowserModeAdapters {
+  secretKeeper: SecretKeeper
+  /** Runs the OS opener (xdg-open, open, rundll32) on a launcher file's path. */
+  launch: LaunchProcess
+  logger: Logger
+  /** Where the one "Latchkey running at URL" line goes. */
+  writeLine: (line: string) => void
+  /** Where launcher files are made; the OS temp folder by default. */
+  tempDir?: string
+}
+
+export interface RunningBrowserMode {
+  url: string
+  close(): Promise<void>
+  /** Deletes launcher files synchronously, for process 'exit'. */
+  removeLauncherFiles(): void
+}
+
 /** Browser mode's composition root: the core with Node adapters, bound to the loopback server. */
+export async function startBrowserMode(
+  args: BrowserModeArguments,
+  rendererDir: string,
+  adapters: BrowserModeAdapters,
+): Promise<RunningBrowserMode> {
+  mkdirSync(args.dataDir, { recursive: true, mode: 0o700 })
+  const launcher = createLauncherOpener({ launch: adapters.launch, tempDir: adapters.tempDir })
+  const core = createCore({
+    identity: { name: APP_NAME, version: APP_VERSION, host: 'browser' },
+    dataDir: args.dataDir,
+    logger: adapters.logger,
+    secretKeeper: adapters.secretKeeper,
+    openExternal: browserOpenExternal(launcher),
+  })
+  const server = await startBrowserServer({ core, rendererDir, port: args.port })
+  // The one line on stdout: people and scripts (the end-to-end tests) read the URL from it.
+  adapters.writeLine(`Latchkey running at ${server.url}`)
+  if (args.open) launcher.open(server.url)
+  return {
+    url: server.url,
+    async close() {
+      launcher.removeAll()
+      await server.close()
+      await core.close()
+    },
+    removeLauncherFiles: () => launcher.removeAll(),
+  }
+}
+
 export async function runBrowserMode(argv: string[], rendererDir: string): Promise<void> {
-  const logger = createStderrLogger()
   let args: BrowserModeArguments
   try {
     args = parseBrowserModeArguments(argv)
@@ -46,20 +115,16 @@ export async function runBrowserMode(argv: string[], rendererDir: string): Promi
     process.exitCode = 2
     return
   }
-  mkdirSync(args.dataDir, { recursive: true, mode: 0o700 })
-  const core = createCore({
-    identity: { name: APP_NAME, version: APP_VERSION, host: 'browser' },
-    dataDir: args.dataDir,
-    logger,
+  const running = await startBrowserMode(args, rendererDir, {
+    // Browser mode's keychain; the desktop uses safeStorage, so this module stays out of its bundle.
+    secretKeeper: createKeyringKeeper(),
+    launch: launchDetached,
+    logger: createStderrLogger(),
+    writeLine: (line) => process.stdout.write(`${line}\n`),
   })
-  const server = await startBrowserServer({ core, rendererDir, port: args.port })
-  // The one line on stdout: people and scripts (the end-to-end tests) read the URL from it.
-  process.stdout.write(`Latchkey running at ${server.url}\n`)
-  if (args.open) openInSystemBrowser(server.url)
-
+  process.once('exit', running.removeLauncherFiles)
   const shutdown = async () => {
-    await server.close()
-    await core.close()
+    await running.close()
     process.exit(0)
   }
   process.once('SIGINT', shutdown)

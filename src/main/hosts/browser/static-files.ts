@@ -1,5 +1,6 @@
-import { readFile, stat } from 'node:fs/promises'
-import { extname, join, normalize, resolve, sep } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { extname } from 'node:path'
+import { resolveServedFile } from '../serve-path'
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -19,24 +20,13 @@ export interface StaticFile {
 }
 
 /**
- * Resolves a URL path inside the renderer build. Anything that would escape the folder, or names
- * no file, falls back to nothing: the caller answers 404. The index is served for `/`.
+ * A file of the renderer build for a URL path, or nothing (the caller answers 404). Containment is
+ * the rule both hosts share (serve-path.ts); the index is served for `/`.
  */
 export async function readStaticFile(root: string, urlPath: string): Promise<StaticFile | null> {
-  let decoded: string
+  const filePath = await resolveServedFile(root, urlPath)
+  if (!filePath) return null
   try {
-    decoded = decodeURIComponent(urlPath)
-  } catch {
-    return null
-  }
-  if (decoded.includes('\0')) return null
-  const relative = decoded === '/' ? 'index.html' : normalize(decoded).replace(/^([/\\])+/, '')
-  const rootPath = resolve(root)
-  const filePath = resolve(join(rootPath, relative))
-  if (filePath !== rootPath && !filePath.startsWith(rootPath + sep)) return null
-  try {
-    const info = await stat(filePath)
-    if (!info.isFile()) return null
     return {
       body: await readFile(filePath),
       contentType: CONTENT_TYPES[extname(filePath).toLowerCase()] ?? 'application/octet-stream',

@@ -3,31 +3,21 @@ import { procedureNames } from '../../../shared/contract'
 import { AppError } from '../../../shared/errors'
 import { EVENT_CHANNEL, procedureChannel } from '../../../shared/ipc-channels'
 import type { LatchkeyCore } from '../../core'
-import { APP_ORIGIN } from './app-protocol'
+import { isTrustedSender, type IpcSender } from './trusted-sender'
 
-/**
- * Every IPC message must come from the top frame of a window we created, showing our own
- * app:// origin (VS Code's ValidatedIpcMain, GitHub Desktop's trusted-ipc-sender). A frame that
- * navigated elsewhere, or an embedded one, is refused before the router sees the call.
- */
-export function isTrustedSender(
-  event: IpcMainInvokeEvent,
-  trusted: Set<number>,
-  devServerUrl?: string,
-): boolean {
-  if (!trusted.has(event.sender.id)) return false
+/** What trusted-sender.ts needs to know about a message, read off Electron's event. */
+function senderOf(event: IpcMainInvokeEvent): IpcSender {
   const frame = event.senderFrame
-  if (!frame || frame.parent !== null) return false
-  const origin = new URL(frame.url).origin
-  return origin === APP_ORIGIN || (devServerUrl !== undefined && origin === new URL(devServerUrl).origin)
+  return { contentsId: event.sender.id, frameUrl: frame?.url, isTopFrame: !!frame && frame.parent === null }
 }
 
-export function bindIpc(core: LatchkeyCore, devServerUrl?: string) {
-  const trusted = new Set<number>()
+/** The one binding of the router to ipcMain: every call's sender is checked before the router runs. */
+export function bindIpc(core: LatchkeyCore, trustedOrigins: ReadonlySet<string>) {
+  const contentsIds = new Set<number>()
   const windows = new Set<WebContents>()
   for (const name of procedureNames) {
     ipcMain.handle(procedureChannel(name), (event, input: unknown) => {
-      if (!isTrustedSender(event, trusted, devServerUrl)) {
+      if (!isTrustedSender(senderOf(event), { contentsIds, origins: trustedOrigins })) {
         return {
           ok: false,
           error: new AppError('FORBIDDEN', { message: 'This window may not call Latchkey.' }).toObject(),
@@ -41,10 +31,10 @@ export function bindIpc(core: LatchkeyCore, devServerUrl?: string) {
   })
   return {
     trust(contents: WebContents) {
-      trusted.add(contents.id)
+      contentsIds.add(contents.id)
       windows.add(contents)
       contents.once('destroyed', () => {
-        trusted.delete(contents.id)
+        contentsIds.delete(contents.id)
         windows.delete(contents)
       })
     },

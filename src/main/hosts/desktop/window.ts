@@ -1,7 +1,8 @@
 import { BrowserWindow } from 'electron'
 import { join } from 'node:path'
+import type { RendererSource } from './renderer-source'
 
-export function createMainWindow(url: string): BrowserWindow {
+export function createMainWindow(source: Pick<RendererSource, 'url' | 'devTools'>): BrowserWindow {
   const window = new BrowserWindow({
     width: 1280,
     height: 820,
@@ -18,12 +19,15 @@ export function createMainWindow(url: string): BrowserWindow {
       nodeIntegrationInWorker: false,
       webviewTag: false,
       spellcheck: false,
-      devTools: !process.env.NODE_ENV || process.env.NODE_ENV === 'development',
+      // Middle-click opens links in new windows; the window-open handler denies them, and this removes
+      // the path altogether (Electronegativity's AUXCLICK_JS_CHECK).
+      disableBlinkFeatures: 'Auxclick',
+      devTools: source.devTools,
     },
   })
   // Screenshots and screen sharing must not capture revealed secrets.
   window.setContentProtection(true)
   window.once('ready-to-show', () => window.show())
-  void window.loadURL(url)
+  void window.loadURL(source.url)
   return window
 }
