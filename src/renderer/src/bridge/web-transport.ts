@@ -10,7 +10,11 @@ const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 5000]
  * Takes the session token from the URL fragment (never sent to a server, never in a log), keeps it
  * for this tab only and removes it from the address bar.
  */
-export function takeSessionToken(location: Location, history: History, storage: Storage): string | null {
+export function takeSessionToken(
+  location: { hash: string; pathname: string; search: string },
+  history: { replaceState(data: null, unused: string, url: string): void },
+  storage: { getItem(key: string): string | null; setItem(key: string, value: string): void },
+): string | null {
   const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(location.hash)
   if (match?.[1]) {
     storage.setItem(TOKEN_KEY, match[1])
