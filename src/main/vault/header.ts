@@ -11,6 +11,9 @@ export interface VaultHeader {
 
 export const VAULT_FORMAT_VERSION = 1
 
+/** The row id both wraps of the vault key bind as associated data. */
+export const KEY_WRAP_ROW = 'vault-key'
+
 interface HeaderRow {
   format_version: number
   kdf: string

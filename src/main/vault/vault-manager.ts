@@ -1,56 +1,29 @@
 import type Database from 'better-sqlite3'
-import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
 import type { KeychainStatus, LockReason, Settings, VaultState, VaultStatus } from '../../shared/contract'
 import { DEFAULT_SETTINGS } from '../../shared/contract/settings'
 import { AppError, validationError } from '../../shared/errors'
-import { passwordStrength } from '../../shared/password-strength'
-import { appendAudit } from '../audit/audit-log'
 import type { Clock } from '../adapters/clock'
 import type { RandomBytes } from '../adapters/random'
-import { deriveSubkey, EnvelopeError, KEY_BYTES, open, seal } from './envelope'
-import {
-  insertHeader,
-  readHeader,
-  updatePasswordWrap,
-  VAULT_FORMAT_VERSION,
-  type VaultHeader,
-} from './header'
-import {
-  deriveKeyFromPassword,
-  KdfHeaderError,
-  newKdfDescriptor,
-  parseKdf,
-  PRODUCT_SCRYPT_PARAMS,
-  serializeKdf,
-  type ScryptParams,
-} from './kdf'
+import { KeeperError, type SecretKeeper } from '../adapters/secret-keeper'
+import { appendAudit, type AuditRecord } from '../audit/audit-log'
+import { KEY_BYTES } from './envelope'
+import { insertHeader, updateKeychainWrap, updatePasswordWrap, VAULT_FORMAT_VERSION } from './header'
+import { createIdleLock } from './idle-lock'
+import { cacheKeychainAvailability } from './keychain-availability'
+import { createKeychainWrapping } from './keychain-wrap'
 import type { Migration } from './migrations'
-import { acquireOwnerLock, type OwnerLock } from './owner-lock'
-import type { SecretKeeper } from '../adapters/secret-keeper'
+import { requireStrongPassword } from './password-policy'
+import { createPasswordWrapping, PRODUCT_KDF_POLICY, type VaultKdfPolicy } from './password-wrap'
+import { createSerialQueue } from './serial-queue'
 import { createSession, vaultLockedError, type OwnedSession } from './session-impl'
 import type { VaultSession } from './session'
 import { readSettings, writeSettings } from './settings-store'
-import { createVaultDatabase, openVaultDatabase } from './store'
+import { openVaultFile } from './vault-file'
 
-export const VAULT_FILE_NAME = 'vault.sqlite'
+export { PRODUCT_KDF_POLICY, type VaultKdfPolicy } from './password-wrap'
+export { VAULT_FILE_NAME } from './vault-file'
+
 const FIRST_KEY_VERSION = 1
-const KEY_WRAP_ROW = 'vault-key'
-/** Keychain availability can change (a keyring gets unlocked); asking costs a D-Bus round trip. */
-const KEYCHAIN_STATUS_TTL_MS = 30_000
-
-export interface VaultKdfPolicy {
-  /** What new vaults and password changes use. */
-  params: ScryptParams
-  /** The weakest a vault header may ask for at unlock. */
-  minimum: ScryptParams
-}
-
-export const PRODUCT_KDF_POLICY: VaultKdfPolicy = {
-  params: PRODUCT_SCRYPT_PARAMS,
-  minimum: PRODUCT_SCRYPT_PARAMS,
-}
 
 export interface VaultManagerDependencies {
   dataDir: string
@@ -71,6 +44,11 @@ export interface VaultManager {
   create(input: { password: string; useKeychain: boolean }, origin: string): Promise<VaultStatus>
   unlock(password: string, origin: string): Promise<VaultStatus>
   unlockWithKeychain(origin: string): Promise<VaultStatus>
+  /**
+   * Turns unlock with the keychain on (wraps the vault key for it) or off (removes the keychain
+   * entry and the header's wrap). Needs the vault unlocked.
+   */
+  setKeychainUnlock(enabled: boolean, origin: string): Promise<VaultStatus>
   lock(reason: LockReason, origin?: string): void
   changePassword(currentPassword: string, newPassword: string, origin: string): Promise<VaultStatus>
   /** Activity from the person (renderer) resets the idle timer. */
@@ -91,253 +69,90 @@ interface Unlocked {
   owned: OwnedSession
 }
 
+/**
+ * The vault's states (uninitialized, locked, unlocked) and the moves between them. The file, the
+ * two key wraps, the keychain's availability and the idle timer each live in their own module;
+ * this one decides when each is used and records every move in the audit log.
+ */
 export function createVaultManager(deps: VaultManagerDependencies): VaultManager {
-  const path = resolve(join(deps.dataDir, VAULT_FILE_NAME))
-  const kdfPolicy = deps.kdf ?? PRODUCT_KDF_POLICY
-  const storeOptions = { path, nativeBinding: deps.nativeBinding, migrations: deps.migrations }
-  const vaultId = createHash('sha256').update(path).digest('hex').slice(0, 32)
+  const file = openVaultFile(deps)
+  const { path } = file
+  const passwordWrapping = createPasswordWrapping(deps.kdf ?? PRODUCT_KDF_POLICY, deps.random, path)
+  const keychainWrapping = createKeychainWrapping(deps.keeper, deps.random, path)
+  const keychainAvailability = cacheKeychainAvailability(deps.keeper, deps.clock)
+  const idleLock = createIdleLock({
+    clock: deps.clock,
+    idleMs: () => (unlocked && file.database ? readSettings(file.database).autoLockMinutes * 60_000 : 0),
+    onIdle: () => lock('idle', 'system'),
+  })
+  // create, unlock and password changes run one at a time: each reads and writes the header.
+  const serialized = createSerialQueue()
 
-  let ownerLock: OwnerLock | null = null
-  let db: Database.Database | null = null
   let unlocked: Unlocked | null = null
-  let lastActivityMs = deps.clock.now()
-  let idleTimer: unknown = null
-  let keychainCache: { atMs: number; value: { available: boolean; reason: string | null } } | null = null
   /** Bumped by every lock, so an unlock whose KDF was running when the vault locked is discarded. */
   let epoch = 0
-  let queue: Promise<unknown> = Promise.resolve()
   let closed = false
 
-  /** create, unlock and password changes run one at a time: each reads and writes the header. */
-  const serialized = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = queue.then(work, work)
-    queue = run.catch(() => undefined)
-    return run
-  }
-
-  function ensureOpen(): void {
-    if (closed) throw new AppError('VAULT_UNAVAILABLE', { message: 'Latchkey is shutting down.' })
-    if (ownerLock) return
-    mkdirSync(deps.dataDir, { recursive: true, mode: 0o700 })
-    const lock = acquireOwnerLock(path)
-    try {
-      if (existsSync(path)) db = openVaultDatabase(storeOptions)
-      ownerLock = lock
-    } catch (error) {
-      lock.release()
-      throw error
-    }
-  }
-
   function state(): VaultState {
-    if (!db) return 'uninitialized'
+    if (!file.database) return 'uninitialized'
     return unlocked ? 'unlocked' : 'locked'
   }
 
-  function header(): VaultHeader {
-    const found = db ? readHeader(db) : null
-    if (!found)
-      throw new AppError('INTEGRITY', {
-        message: `The vault header in ${path} is missing.`,
-        entityType: 'vault',
-        entityId: path,
-      })
-    return found
-  }
-
   async function keychainStatus(): Promise<KeychainStatus> {
-    const now = deps.clock.now()
-    if (!keychainCache || now - keychainCache.atMs > KEYCHAIN_STATUS_TTL_MS) {
-      keychainCache = { atMs: now, value: await deps.keeper.availability() }
-    }
-    const enrolled = db ? readHeader(db)?.wrappedKeyKeychain != null : false
-    return { ...keychainCache.value, enrolled }
+    const availability = await keychainAvailability.current()
+    const enrolled = file.database ? file.header().wrappedKeyKeychain != null : false
+    return { ...availability, enrolled }
   }
 
   async function status(): Promise<VaultStatus> {
-    ensureOpen()
+    file.ensureOpen()
     return { state: state(), keychain: await keychainStatus(), path }
   }
 
-  function requireDatabase(): Database.Database {
-    ensureOpen()
-    if (!db) throw uninitializedError()
-    return db
-  }
-
   function requireSession(): VaultSession {
-    const database = requireDatabase()
-    if (!unlocked || !database) throw vaultLockedError()
+    file.requireDatabase()
+    if (!unlocked) throw vaultLockedError()
     return unlocked.owned.session
   }
 
-  function audit(record: Parameters<typeof appendAudit>[2]): void {
-    appendAudit(requireDatabase(), deps.clock.now(), record)
+  function requireUnlocked(): Unlocked {
+    requireSession()
+    return unlocked!
+  }
+
+  function audit(record: AuditRecord): void {
+    appendAudit(file.requireDatabase(), deps.clock.now(), record)
   }
 
   function installKey(vaultKey: Buffer, keyVersion: number): void {
-    const database = requireDatabase()
     const owned = createSession({
-      db: database,
+      db: file.requireDatabase(),
       vaultKey,
       keyVersion,
       random: deps.random,
       now: () => deps.clock.now(),
-      onActivity: noteActivity,
+      onActivity: idleLock.noteActivity,
     })
     unlocked = { vaultKey, owned }
-    noteActivity()
-    scheduleIdleCheck()
-  }
-
-  function noteActivity(): void {
-    lastActivityMs = deps.clock.now()
-  }
-
-  // One pending timer at most: activity only moves lastActivityMs, and the check re-arms itself
-  // for the remaining time, so a hot loop of session calls never churns timers.
-  function scheduleIdleCheck(): void {
-    if (idleTimer !== null) deps.clock.clearTimeout(idleTimer)
-    idleTimer = null
-    if (!unlocked || !db) return
-    const idleMs = readSettings(db).autoLockMinutes * 60_000
-    if (idleMs === 0) return
-    const wait = Math.max(0, lastActivityMs + idleMs - deps.clock.now())
-    idleTimer = deps.clock.setTimeout(onIdleCheck, wait)
-  }
-
-  function onIdleCheck(): void {
-    idleTimer = null
-    if (!unlocked || !db) return
-    const idleMs = readSettings(db).autoLockMinutes * 60_000
-    if (idleMs > 0 && deps.clock.now() - lastActivityMs >= idleMs) lock('idle', 'system')
-    else scheduleIdleCheck()
+    idleLock.noteActivity()
+    idleLock.schedule()
   }
 
   function lock(reason: LockReason, origin = 'system'): void {
     epoch += 1
-    if (idleTimer !== null) deps.clock.clearTimeout(idleTimer)
-    idleTimer = null
+    idleLock.stop()
     if (!unlocked) return
     unlocked.owned.end()
     unlocked.vaultKey.fill(0)
     unlocked = null
-    if (db) audit({ action: 'vault.lock', origin, details: { reason } })
+    if (file.database) audit({ action: 'vault.lock', origin, details: { reason } })
     deps.onStateChanged?.('locked', reason)
   }
 
-  async function wrapWithPassword(password: string, vaultKey: Buffer, keyVersion: number) {
-    const descriptor = newKdfDescriptor(kdfPolicy.params, deps.random)
-    const wrapping = await deriveWrappingKey(password, descriptor)
-    try {
-      const wrapped = seal({
-        subkey: wrapping,
-        purpose: 'key-wrap-password',
-        rowId: KEY_WRAP_ROW,
-        keyVersion,
-        plaintext: vaultKey,
-        random: deps.random,
-      })
-      return { kdf: serializeKdf(descriptor), wrapped }
-    } finally {
-      wrapping.fill(0)
-    }
-  }
-
-  /** The vault key, or null when the password is wrong. */
-  async function unwrapWithPassword(password: string, current: VaultHeader): Promise<Buffer | null> {
-    let descriptor
-    try {
-      descriptor = parseKdf(current.kdf, kdfPolicy.minimum)
-    } catch (error) {
-      if (error instanceof KdfHeaderError)
-        throw new AppError('INTEGRITY', {
-          message: `${error.message} (${path})`,
-          entityType: 'vault',
-          entityId: path,
-        })
-      throw error
-    }
-    const wrapping = await deriveWrappingKey(password, descriptor)
-    try {
-      return open({
-        subkey: wrapping,
-        purpose: 'key-wrap-password',
-        rowId: KEY_WRAP_ROW,
-        keyVersion: current.keyVersion,
-        envelope: current.wrappedKeyPassword,
-      })
-    } catch (error) {
-      if (error instanceof EnvelopeError) return null
-      throw error
-    } finally {
-      wrapping.fill(0)
-    }
-  }
-
-  async function deriveWrappingKey(
-    password: string,
-    descriptor: ReturnType<typeof newKdfDescriptor>,
-  ): Promise<Buffer> {
-    const derived = await deriveKeyFromPassword(password, descriptor)
-    const wrapping = deriveSubkey(derived, 'key-wrap-password')
-    derived.fill(0)
-    return wrapping
-  }
-
-  /**
-   * The keychain never holds the vault key itself: it wraps a random key-encryption key, and the
-   * vault key is sealed under that with AES-GCM. A keeper answering with the wrong bytes then
-   * fails authentication cleanly instead of yielding a wrong vault key.
-   */
-  async function wrapWithKeychain(vaultKey: Buffer, keyVersion: number): Promise<Buffer> {
-    const kek = deps.random(KEY_BYTES)
-    try {
-      const keeperBlob = await deps.keeper.wrap(vaultId, kek)
-      const sealed = seal({
-        subkey: deriveSubkey(kek, 'key-wrap-keychain'),
-        purpose: 'key-wrap-keychain',
-        rowId: KEY_WRAP_ROW,
-        keyVersion,
-        plaintext: vaultKey,
-        random: deps.random,
-      })
-      const length = Buffer.alloc(4)
-      length.writeUInt32BE(keeperBlob.length)
-      return Buffer.concat([length, keeperBlob, sealed])
-    } finally {
-      kek.fill(0)
-    }
-  }
-
-  async function unwrapWithKeychain(stored: Buffer, keyVersion: number): Promise<Buffer> {
-    if (stored.length < 4) throw new EnvelopeError('malformed')
-    const blobLength = stored.readUInt32BE(0)
-    if (stored.length < 4 + blobLength) throw new EnvelopeError('malformed')
-    const kek = await deps.keeper.unwrap(vaultId, stored.subarray(4, 4 + blobLength))
-    const subkey = deriveSubkey(kek, 'key-wrap-keychain')
-    kek.fill(0)
-    try {
-      return open({
-        subkey,
-        purpose: 'key-wrap-keychain',
-        rowId: KEY_WRAP_ROW,
-        keyVersion,
-        envelope: stored.subarray(4 + blobLength),
-      })
-    } finally {
-      subkey.fill(0)
-    }
-  }
-
-  function requireStrong(password: string): void {
-    const strength = passwordStrength(password)
-    if (!strength.acceptable) {
-      throw new AppError('VALIDATION', {
-        message: `That master password is too weak. ${strength.feedback ?? ''}`.trim(),
-        issues: [{ path: 'password', message: strength.feedback ?? 'Too weak.' }],
-      })
-    }
+  /** A keychain that cannot wrap right now means no keychain unlock, never a failed create. */
+  async function wrapForKeychainIfAvailable(vaultKey: Buffer, keyVersion: number): Promise<Buffer | null> {
+    if (!(await deps.keeper.availability()).available) return null
+    return keychainWrapping.wrap(vaultKey, keyVersion).catch(() => null)
   }
 
   async function create(
@@ -345,29 +160,28 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
     origin: string,
   ): Promise<VaultStatus> {
     return serialized(async () => {
-      ensureOpen()
-      if (db)
+      file.ensureOpen()
+      if (file.database)
         throw new AppError('CONFLICT', {
           message: `A vault already exists at ${path}.`,
           entityType: 'vault',
           entityId: path,
         })
-      requireStrong(input.password)
+      requireStrongPassword(input.password)
       const vaultKey = deps.random(KEY_BYTES)
-      const password = await wrapWithPassword(input.password, vaultKey, FIRST_KEY_VERSION)
-      let keychainWrap: Buffer | null = null
-      if (input.useKeychain && (await deps.keeper.availability()).available) {
-        keychainWrap = await wrapWithKeychain(vaultKey, FIRST_KEY_VERSION).catch(() => null)
-      }
-      createVaultDatabase(storeOptions, (database) => {
+      const passwordWrap = await passwordWrapping.wrap(input.password, vaultKey, FIRST_KEY_VERSION)
+      const keychainWrap = input.useKeychain
+        ? await wrapForKeychainIfAvailable(vaultKey, FIRST_KEY_VERSION)
+        : null
+      file.create((database) => {
         const now = deps.clock.now()
         insertHeader(
           database,
           {
             formatVersion: VAULT_FORMAT_VERSION,
-            kdf: password.kdf,
+            kdf: passwordWrap.kdf,
             keyVersion: FIRST_KEY_VERSION,
-            wrappedKeyPassword: password.wrapped,
+            wrappedKeyPassword: passwordWrap.wrapped,
             wrappedKeyKeychain: keychainWrap,
           },
           now,
@@ -378,7 +192,6 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
           details: { keychain: keychainWrap !== null },
         })
       })
-      db = openVaultDatabase(storeOptions)
       installKey(vaultKey, FIRST_KEY_VERSION)
       deps.onStateChanged?.('unlocked', 'create')
       return status()
@@ -389,38 +202,37 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
     // Taken at the call, not when the queue gets to it: a lock requested after this call wins.
     const started = epoch
     return serialized(async () => {
-      requireDatabase()
+      file.requireDatabase()
       if (unlocked) return status()
-      const current = header()
-      const vaultKey = await unwrapWithPassword(password, current)
+      const header = file.header()
+      const vaultKey = await passwordWrapping.unwrap(password, header)
       if (!vaultKey) {
         audit({ action: 'vault.unlock_failed', origin, details: { method: 'password' } })
         throw new AppError('AUTHENTICATION', { message: 'That master password is not correct.' })
       }
-      return finishUnlock(vaultKey, current.keyVersion, started, origin, 'password')
+      return finishUnlock(vaultKey, header.keyVersion, started, origin, 'password')
     })
   }
 
   async function unlockWithKeychain(origin: string): Promise<VaultStatus> {
     const started = epoch
     return serialized(async () => {
-      requireDatabase()
+      file.requireDatabase()
       if (unlocked) return status()
-      const current = header()
-      if (!current.wrappedKeyKeychain)
+      const header = file.header()
+      if (!header.wrappedKeyKeychain)
         throw validationError(
           'Unlock with the keychain is not set up for this vault. Use your master password.',
         )
       let vaultKey: Buffer
       try {
-        vaultKey = await unwrapWithKeychain(current.wrappedKeyKeychain, current.keyVersion)
-      } catch {
+        vaultKey = await keychainWrapping.unwrap(header.wrappedKeyKeychain, header.keyVersion)
+      } catch (error) {
+        keychainAvailability.invalidate()
         audit({ action: 'vault.unlock_failed', origin, details: { method: 'keychain' } })
-        throw new AppError('AUTHENTICATION', {
-          message: 'The system keychain could not unlock this vault. Use your master password.',
-        })
+        throw new AppError('AUTHENTICATION', { message: keychainFailureMessage(error) })
       }
-      return finishUnlock(vaultKey, current.keyVersion, started, origin, 'keychain')
+      return finishUnlock(vaultKey, header.keyVersion, started, origin, 'keychain')
     })
   }
 
@@ -448,6 +260,31 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
     return status()
   }
 
+  async function setKeychainUnlock(enabled: boolean, origin: string): Promise<VaultStatus> {
+    return serialized(async () => {
+      const { vaultKey, owned } = requireUnlocked()
+      const header = file.header()
+      if ((header.wrappedKeyKeychain !== null) === enabled) return status()
+      keychainAvailability.invalidate()
+      let wrapped: Buffer | null = null
+      if (enabled) {
+        const availability = await deps.keeper.availability()
+        if (!availability.available)
+          throw validationError(`Keychain unlock is unavailable. ${availability.reason ?? ''}`.trim())
+        wrapped = await keychainWrapping.wrap(vaultKey, header.keyVersion)
+      } else {
+        // A keychain that is gone cannot be tidied; its entry opens nothing once the header's wrap
+        // is removed, because the sealed vault key lives only there.
+        await keychainWrapping.forget().catch(() => undefined)
+      }
+      owned.session.transaction(() => {
+        updateKeychainWrap(owned.session.db, wrapped, deps.clock.now())
+        owned.session.audit({ action: 'settings.change', origin, details: { keychainUnlock: enabled } })
+      })
+      return status()
+    })
+  }
+
   async function changePassword(
     currentPassword: string,
     newPassword: string,
@@ -455,9 +292,9 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
   ): Promise<VaultStatus> {
     return serialized(async () => {
       const session = requireSession()
-      const current = header()
-      const check = await unwrapWithPassword(currentPassword, current)
-      if (!check) {
+      const header = file.header()
+      const confirmedKey = await passwordWrapping.unwrap(currentPassword, header)
+      if (!confirmedKey) {
         audit({
           action: 'vault.unlock_failed',
           origin,
@@ -465,11 +302,11 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
         })
         throw new AppError('AUTHENTICATION', { message: 'The current master password is not correct.' })
       }
-      check.fill(0)
-      requireStrong(newPassword)
+      confirmedKey.fill(0)
+      requireStrongPassword(newPassword)
       if (!unlocked) throw vaultLockedError()
       // Only the wrap changes: every secret stays encrypted under the same vault key.
-      const rewrapped = await wrapWithPassword(newPassword, unlocked.vaultKey, current.keyVersion)
+      const rewrapped = await passwordWrapping.wrap(newPassword, unlocked.vaultKey, header.keyVersion)
       session.transaction(() => {
         updatePasswordWrap(session.db, rewrapped.kdf, rewrapped.wrapped, deps.clock.now())
         session.audit({ action: 'vault.password_change', origin })
@@ -479,8 +316,8 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
   }
 
   function getSettings(): Settings {
-    ensureOpen()
-    return db ? readSettings(db) : { ...DEFAULT_SETTINGS }
+    file.ensureOpen()
+    return file.database ? readSettings(file.database) : { ...DEFAULT_SETTINGS }
   }
 
   function setSettings(patch: Partial<Settings>, origin: string): Settings {
@@ -489,7 +326,7 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
       writeSettings(session.db, patch)
       session.audit({ action: 'settings.change', origin, details: { ...patch } })
     })
-    scheduleIdleCheck()
+    idleLock.schedule()
     return readSettings(session.db)
   }
 
@@ -499,34 +336,31 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
     create,
     unlock,
     unlockWithKeychain,
+    setKeychainUnlock,
     lock,
     changePassword,
     touch() {
-      if (unlocked) noteActivity()
+      if (unlocked) idleLock.noteActivity()
     },
     hostSuspended() {
-      if (!unlocked || !db) return
-      if (readSettings(db).lockOnSuspend) lock('suspend', 'system')
+      if (!unlocked || !file.database) return
+      if (readSettings(file.database).lockOnSuspend) lock('suspend', 'system')
     },
     getSettings,
     setSettings,
     requireSession,
-    requireDatabase,
+    requireDatabase: file.requireDatabase,
     close() {
       if (closed) return
-      if (db) lock('shutdown', 'system')
+      if (file.database) lock('shutdown', 'system')
       closed = true
-      db?.close()
-      db = null
-      ownerLock?.release()
-      ownerLock = null
+      file.close()
     },
   }
 }
 
-function uninitializedError(): AppError {
-  return new AppError('VALIDATION', {
-    message: 'There is no vault yet. Create a vault first.',
-    entityType: 'vault',
-  })
+/** A keeper's refusal is written for a person; anything else (bytes that do not open) is not. */
+function keychainFailureMessage(error: unknown): string {
+  const reason = error instanceof KeeperError ? `${error.message} ` : ''
+  return `The system keychain could not unlock this vault. ${reason}Use your master password.`
 }
