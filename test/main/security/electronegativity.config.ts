@@ -43,7 +43,8 @@ export const ACCEPTED_FINDINGS: AcceptedFinding[] = [
     file: 'main/hosts/desktop/window.ts',
     justification:
       'The preload is the contract transport: a sandboxed, context-isolated bundle that imports only ' +
-      'electron and src/shared, and exposes one narrow object (window.latchkey) with a method per ' +
-      'procedure, never ipcRenderer or a generic send.',
+      'electron and src/shared, and exposes one frozen object of two plain functions (invoke, for ' +
+      "procedure names in the contract only, and subscribe, for the contract's events), never " +
+      'ipcRenderer or a generic send (src/preload/expose.ts).',
   },
 ]
