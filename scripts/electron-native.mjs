@@ -3,11 +3,12 @@
 // node_modules/better-sqlite3 stays built for plain Node: the tests and browser mode load it, and
 // they must never depend on an Electron build. The desktop app instead loads the copy this script
 // writes to .cache/electron-native/<electron version>/better_sqlite3.node (passed to better-sqlite3
-// as `nativeBinding`). It first asks prebuild-install for a published Electron binary, then falls
-// back to compiling against Electron's headers with node-gyp. Both need the network the first time;
-// afterwards the file is reused until Electron's version changes.
-import { spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, rmSync, copyFileSync } from 'node:fs'
+// as `nativeBinding`). @electron/rebuild does the work (a published prebuilt binary first, else a
+// compile against Electron's headers); both need the network the first time. It runs on a copy of
+// the package inside .cache, so Node's resolution still finds the root node_modules' build tools
+// and nothing in node_modules is rebuilt in place.
+import { rebuild } from '@electron/rebuild'
+import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,8 +16,10 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(join(root, 'package.json'))
 const electronVersion = require('electron/package.json').version
+const sqlite = require('better-sqlite3/package.json')
 const cacheDir = join(root, '.cache', 'electron-native', electronVersion)
 const target = join(cacheDir, 'better_sqlite3.node')
+// electron-builder.yml packages this path (extraResources), whichever Electron version made it.
 const packagedCopy = join(root, '.cache', 'electron-native', 'current', 'better_sqlite3.node')
 
 function publish() {
@@ -29,51 +32,48 @@ if (existsSync(target)) {
   process.exit(0)
 }
 
+const workDir = join(cacheDir, 'work')
+const moduleDir = join(workDir, 'node_modules', 'better-sqlite3')
 const sourceDir = dirname(require.resolve('better-sqlite3/package.json'))
-const workDir = join(cacheDir, 'better-sqlite3')
 rmSync(workDir, { recursive: true, force: true })
-cpSync(sourceDir, workDir, {
+cpSync(sourceDir, moduleDir, {
   recursive: true,
-  filter: (path) => !path.includes(`${join(sourceDir, 'build')}`),
+  filter: (path) => !path.startsWith(join(sourceDir, 'build')),
 })
+writeFileSync(
+  join(workDir, 'package.json'),
+  JSON.stringify({
+    name: 'latchkey-electron-native',
+    private: true,
+    dependencies: { 'better-sqlite3': sqlite.version },
+  }),
+)
 
 // This machine's npm config may point node-gyp at Node's own headers; Electron needs its own.
-const env = { ...process.env }
-for (const key of Object.keys(env))
-  if (/^npm_config_(nodedir|target|runtime|disturl|dist_url)$/i.test(key)) delete env[key]
+for (const key of Object.keys(process.env))
+  if (/^npm_config_(nodedir|target|runtime|disturl|dist_url)$/i.test(key)) delete process.env[key]
 
-function run(command, args) {
-  process.stderr.write(`> ${[command, ...args].join(' ')}\n`)
-  return (
-    spawnSync(command, args, { cwd: workDir, env, stdio: ['ignore', process.stderr, process.stderr] })
-      .status === 0
+try {
+  await rebuild({
+    buildPath: workDir,
+    electronVersion,
+    arch: process.arch,
+    onlyModules: ['better-sqlite3'],
+    force: true,
+    mode: 'sequential',
+  })
+} catch (error) {
+  process.stderr.write(
+    `Could not build better-sqlite3 for Electron ${electronVersion}; this needs the network once ` +
+      `(a prebuilt binary or Electron's headers). Tests and browser mode do not need it.\n` +
+      `${String(error?.message ?? error).split('\n')[0]}\n`,
   )
+  process.exit(1)
 }
 
-const prebuildInstall = join(dirname(require.resolve('prebuild-install/package.json')), 'bin.js')
-const built =
-  run(process.execPath, [
-    prebuildInstall,
-    '--runtime=electron',
-    `--target=${electronVersion}`,
-    `--arch=${process.arch}`,
-  ]) ||
-  run(process.execPath, [
-    process.env.npm_config_node_gyp ?? require.resolve('node-gyp/bin/node-gyp.js'),
-    'rebuild',
-    '--release',
-    `--target=${electronVersion}`,
-    `--arch=${process.arch}`,
-    '--runtime=electron',
-    '--dist-url=https://electronjs.org/headers',
-  ])
-
-const output = join(workDir, 'build', 'Release', 'better_sqlite3.node')
-if (!built || !existsSync(output)) {
-  process.stderr.write(
-    `Could not build better-sqlite3 for Electron ${electronVersion}. This needs the network once ` +
-      '(a prebuilt binary from GitHub or Electron headers). Tests and browser mode do not need it.\n',
-  )
+const output = join(moduleDir, 'build', 'Release', 'better_sqlite3.node')
+if (!existsSync(output)) {
+  process.stderr.write(`@electron/rebuild finished but wrote no ${output}.\n`)
   process.exit(1)
 }
 copyFileSync(output, target)

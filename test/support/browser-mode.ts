@@ -10,28 +10,32 @@ export interface BrowserModeProcess {
   token: string
   dataDir: string
   stdoutLines: string[]
+  /** What the process wrote to stderr so far: build output, and any fallback notice. */
+  stderr(): string
   stop(): Promise<void>
 }
 
 const repoRoot = join(__dirname, '..', '..')
 
+export interface StartOptions {
+  dataDir?: string
+  extraArgs?: string[]
+  /** The command that starts it; browser-mode options follow. Default: `npm run start:web`'s script. */
+  command?: [string, ...string[]]
+  env?: NodeJS.ProcessEnv
+}
+
 /** Starts `npm run start:web` the way a user would, on a fresh data dir, and reads the URL line. */
-export async function startBrowserMode(
-  options: { dataDir?: string; extraArgs?: string[] } = {},
-): Promise<BrowserModeProcess> {
+export async function startBrowserMode(options: StartOptions = {}): Promise<BrowserModeProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'latchkey-e2e-'))
-  const child: ChildProcess = spawn(
+  const [command, ...commandArgs] = options.command ?? [
     process.execPath,
-    [
-      join(repoRoot, 'scripts', 'start-web.mjs'),
-      '--data-dir',
-      dataDir,
-      '--port',
-      '0',
-      '--no-open',
-      ...(options.extraArgs ?? []),
-    ],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    join(repoRoot, 'scripts', 'start-web.mjs'),
+  ]
+  const child: ChildProcess = spawn(
+    command,
+    [...commandArgs, '--data-dir', dataDir, '--port', '0', '--no-open', ...(options.extraArgs ?? [])],
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env },
   )
   let stderr = ''
   child.stderr?.on('data', (chunk) => (stderr += chunk.toString()))
@@ -59,6 +63,7 @@ export async function startBrowserMode(
     token: parsed.hash.replace('#token=', ''),
     dataDir,
     stdoutLines,
+    stderr: () => stderr,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve))
