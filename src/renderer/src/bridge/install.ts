@@ -1,4 +1,5 @@
 import { createClient, type LatchkeyApi } from '../../../shared/client'
+import { PRELOAD_TRANSPORT_KEY } from '../../../shared/ipc-channels'
 import { chooseTransport } from './choose-transport'
 import { createWebTransport, takeSessionToken } from './web-transport'
 
@@ -9,7 +10,7 @@ import { createWebTransport, takeSessionToken } from './web-transport'
  */
 export function ensureLatchkeyApi(): LatchkeyApi {
   window.latchkey ??= createClient(
-    chooseTransport(window.latchkeyTransport, () =>
+    chooseTransport(window[PRELOAD_TRANSPORT_KEY], () =>
       createWebTransport(takeSessionToken(window.location, window.history, window.sessionStorage)),
     ),
   )
