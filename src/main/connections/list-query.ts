@@ -1,5 +1,6 @@
 import type { ConnectionScope, ConnectionStatus, ListSort } from '../../shared/contract'
 import type { CursorDirection, CursorPosition } from './cursor'
+import { ROW_COLUMNS } from './rows'
 
 /** The filters of connections.list and connections.slice after validation, with the sort made explicit. */
 export interface ListFilter {
@@ -39,8 +40,6 @@ export const SORTS: Record<ListSort, SortSpec> = {
   displayName: { key: 'c.display_name COLLATE NOCASE', descending: false },
   expiry: { key: `ifnull(c.token_expires_ms, ${NO_EXPIRY})`, descending: false },
 }
-
-const COLUMNS = `c.*, EXISTS (SELECT 1 FROM connection_values v WHERE v.connection_id = c.id) AS has_value`
 
 /** The SQL function the repository registers on each database handle: foldCase below. */
 export const FOLD_CASE_FUNCTION = 'latchkey_fold_case'
@@ -176,7 +175,7 @@ export function sliceIdsQuery(filter: ListFilter, offset: number, limit: number)
 }
 
 /** The rows of the given ids (a JSON array), in no particular order. */
-export const rowsByIdsQuery = `SELECT ${COLUMNS} FROM connections c WHERE c.id IN (SELECT value FROM json_each(?))`
+export const rowsByIdsQuery = `SELECT ${ROW_COLUMNS} FROM connections c WHERE c.id IN (SELECT value FROM json_each(?))`
 
 /** The value a cursor stores for a row: what the sort's key compares (under its collation). */
 export function cursorKeyOf(

@@ -1,10 +1,13 @@
 import type Database from 'better-sqlite3'
 import type { ConnectionScope, ConnectionType, FlowReference, SyncState } from '../../shared/contract'
-import type { ConnectionRow, Related } from './rows'
+import { CONNECTION_COLUMNS, ROW_COLUMNS, type ConnectionRow, type Related } from './rows'
 import { FOLD_CASE_FUNCTION, foldCase, rowsByIdsQuery, type Sql } from './list-query'
 
 /** The columns a write sets; health columns not listed here are left to the refresher. */
 export interface ConnectionWrite {
+  /** The sealed value (its associated data names `id`) and the vault key version that sealed it. */
+  envelope: Buffer
+  keyVersion: number
   id: string
   remoteKey: string
   externalId: string
@@ -24,7 +27,7 @@ export interface OutboxEntry {
   remoteId: string
   connectionId: string
   operation: 'upsert' | 'update' | 'delete' | 'replace'
-  /** Ids, names and fields only; the pusher reads the value from connection_values when it sends. */
+  /** Ids, names and fields only; the pusher reads the value from the row when it sends. */
   payload: Record<string, unknown>
   nowMs: number
 }
@@ -37,7 +40,7 @@ interface FlowRow {
   active: number
 }
 
-const ROW = `SELECT c.*, EXISTS (SELECT 1 FROM connection_values v WHERE v.connection_id = c.id) AS has_value FROM connections c`
+const ROW = `SELECT ${ROW_COLUMNS} FROM connections c`
 
 /**
  * Every statement of the connections domain, prepared once per database handle. The list queries
@@ -60,13 +63,17 @@ export function createConnectionsRepository(db: Database.Database) {
   const byId = db.prepare<[string], ConnectionRow>(`${ROW} WHERE c.id = ?`)
   // Without has_value: an upsert writes a value whatever was there, so it need not look.
   const byNaturalKey = db.prepare<[string, string, string], ExistingRow>(
-    `SELECT c.rowid AS rowid, c.* FROM connections c WHERE c.remote_key = ? AND c.piece_name = ? AND c.external_id = ?`,
+    `SELECT c.rowid AS rowid, ${CONNECTION_COLUMNS} FROM connections c
+     WHERE c.remote_key = ? AND c.piece_name = ? AND c.external_id = ?`,
   )
+  // The value is a column of the row (migration 005): a write is one row, one page.
   const insertRow = db.prepare(
     `INSERT INTO connections (id, remote_key, external_id, display_name, type, piece_name, piece_version,
-       scope, status, metadata, pre_select, sync_state, created_ms, updated_ms, token_expires_ms, last_rotated_ms)
+       scope, status, metadata, pre_select, sync_state, created_ms, updated_ms, token_expires_ms, last_rotated_ms,
+       value_key_version, value_envelope)
      VALUES (@id, @remoteKey, @externalId, @displayName, @type, @pieceName, @pieceVersion,
-       @scope, 'ACTIVE', @metadata, @preSelect, @syncState, @nowMs, @nowMs, @tokenExpiresMs, @nowMs)`,
+       @scope, 'ACTIVE', @metadata, @preSelect, @syncState, @nowMs, @nowMs, @tokenExpiresMs, @nowMs,
+       @keyVersion, @envelope)`,
   )
   // A new value clears ERROR (as an Activepieces upsert does): the user has just supplied fresh
   // credentials. By rowid: the caller has just read the row, so SQLite need not find it by id again.
@@ -74,7 +81,8 @@ export function createConnectionsRepository(db: Database.Database) {
     `UPDATE connections SET display_name = @displayName, type = @type, piece_version = @pieceVersion,
        scope = @scope, status = 'ACTIVE', status_reason = NULL, metadata = @metadata,
        pre_select = @preSelect, sync_state = @syncState, updated_ms = @nowMs,
-       token_expires_ms = @tokenExpiresMs, refresh_attempts = 0, last_rotated_ms = @nowMs
+       token_expires_ms = @tokenExpiresMs, refresh_attempts = 0, last_rotated_ms = @nowMs,
+       value_key_version = @keyVersion, value_envelope = @envelope
      WHERE rowid = @rowid`,
   )
   const renameRow = db.prepare<[string, string | null, string, number, string]>(
@@ -98,21 +106,12 @@ export function createConnectionsRepository(db: Database.Database) {
   const insertProject = db.prepare<[string, string]>(
     'INSERT OR IGNORE INTO connection_projects (connection_id, project_id) VALUES (?, ?)',
   )
-  // Two statements rather than one upsert: INSERT … ON CONFLICT DO UPDATE first tries the insert,
-  // finds the key taken, then updates: two passes over the B-tree in the common case of a new value
-  // for a connection that has one. A new connection inserts, any other updates and inserts only when
-  // there was no value (a MISSING placeholder).
-  const insertValue = db.prepare<[string, number, Buffer]>(
-    'INSERT INTO connection_values (connection_id, key_version, envelope) VALUES (?, ?, ?)',
+  const readValue = db.prepare<[string], { envelope: Buffer | null }>(
+    'SELECT value_envelope AS envelope FROM connections WHERE id = ?',
   )
-  const replaceValue = db.prepare<[number, Buffer, string]>(
-    'UPDATE connection_values SET key_version = ?, envelope = ? WHERE connection_id = ?',
+  const deleteValue = db.prepare<[string]>(
+    'UPDATE connections SET value_key_version = NULL, value_envelope = NULL WHERE id = ?',
   )
-
-  const readValue = db.prepare<[string], { envelope: Buffer }>(
-    'SELECT envelope FROM connection_values WHERE connection_id = ?',
-  )
-  const deleteValue = db.prepare<[string]>('DELETE FROM connection_values WHERE connection_id = ?')
   const projectsOf = db.prepare<[string], { connection_id: string; project_id: string }>(
     `SELECT connection_id, project_id FROM connection_projects
      WHERE connection_id IN (SELECT value FROM json_each(?)) ORDER BY connection_id, project_id`,
@@ -179,7 +178,6 @@ export function createConnectionsRepository(db: Database.Database) {
       markMissing.run(reason, syncState, nowMs, id),
     /** Explicit rather than by ON DELETE: correct whether or not foreign keys are enforced. */
     deleteEverything(id: string): void {
-      deleteValue.run(id)
       deleteProjects.run(id)
       deleteFlows.run(id)
       clearPolicies.run(id)
@@ -199,11 +197,6 @@ export function createConnectionsRepository(db: Database.Database) {
         deleteProjects.run(id)
       }
       for (const projectId of projectIds) insertProject.run(id, projectId)
-    },
-    /** `fresh`: the connection was inserted in this transaction, so it has no value yet. */
-    writeValue(id: string, keyVersion: number, envelope: Buffer, fresh = false): void {
-      if (fresh || replaceValue.run(keyVersion, envelope, id).changes === 0)
-        insertValue.run(id, keyVersion, envelope)
     },
     readValue: (id: string) => readValue.get(id)?.envelope ?? null,
     deleteValue: (id: string) => deleteValue.run(id),

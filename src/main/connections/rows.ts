@@ -6,7 +6,46 @@ import type {
   SyncState,
 } from '../../shared/contract'
 
-/** A `connections` row as SQLite returns it, plus the computed has_value. */
+/**
+ * Every column of `connections` a read answers, prefixed `c.`: all but the sealed value, which
+ * only a reveal reads (by id), so a page of rows never carries 100 envelopes it does not need.
+ */
+export const CONNECTION_COLUMNS = [
+  'id',
+  'remote_key',
+  'external_id',
+  'display_name',
+  'type',
+  'piece_name',
+  'piece_version',
+  'platform_id',
+  'scope',
+  'status',
+  'status_reason',
+  'owner_id',
+  'owner_email',
+  'owner_first_name',
+  'owner_last_name',
+  'metadata',
+  'pre_select',
+  'sync_state',
+  'created_ms',
+  'updated_ms',
+  'token_expires_ms',
+  'last_refresh_success_ms',
+  'last_refresh_failure_ms',
+  'last_refresh_failure_reason',
+  'refresh_attempts',
+  'last_used_ms',
+  'last_rotated_ms',
+]
+  .map((column) => `c.${column}`)
+  .join(', ')
+
+/** A row's columns and whether it holds a value, as SELECT ROW_COLUMNS FROM connections c answers. */
+export const ROW_COLUMNS = `${CONNECTION_COLUMNS}, c.value_envelope IS NOT NULL AS has_value`
+
+/** A `connections` row as SQLite returns it (without its sealed value), plus the computed has_value. */
 export interface ConnectionRow {
   id: string
   remote_key: string

@@ -185,6 +185,9 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
     const id = existing?.id ?? newConnectionId(random, nowMs)
     const write: ConnectionWrite = {
       id,
+      // Sealed before the row is written: the value goes into the row, in the same statement.
+      envelope: session.seal('connection-value', id, value.plaintext),
+      keyVersion: session.keyVersion,
       remoteKey,
       // Weavz makes externalId optional; the natural key needs one, so the id stands in.
       externalId: input.externalId ?? id,
@@ -202,12 +205,6 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
     if (existing) repository.rewrite(write, existing)
     else repository.insert(write)
     repository.setProjects(id, input.projectIds, !existing)
-    repository.writeValue(
-      id,
-      session.keyVersion,
-      session.seal('connection-value', id, value.plaintext),
-      !existing,
-    )
     const connection = toConnection(writtenRow(write, existing), {
       projectIds: new Map([[id, writtenProjectIds(input.projectIds)]]),
       flowIds: new Map(),
@@ -632,7 +629,7 @@ function queueSync(
   })
 }
 
-/** What a push needs besides the value, which the pusher reads from connection_values when it sends. */
+/** What a push needs besides the value, which the pusher reads from the row when it sends. */
 function upsertPayload(connection: AppConnection): Record<string, unknown> {
   return {
     externalId: connection.externalId,
@@ -657,7 +654,7 @@ const SORTABLE_DIGITS = '-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopq
 /**
  * `conn_`, the creation time (milliseconds, 8 sortable digits) and 96 random bits. Connections
  * created together get neighbouring ids, so every index keyed on the id (the row's primary key,
- * connection_values, connection_projects, audit_log_by_entity) takes a new one on a page the last
+ * connection_projects, audit_log_by_entity) takes a new one on a page the last
  * write already touched instead of on a random page of a large index: fewer pages read, dirtied
  * and written to the WAL per insert (bench/connections.bench.ts, upsert). An id is no secret, and
  * the creation time is in every answer anyway.

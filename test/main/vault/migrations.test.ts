@@ -356,6 +356,89 @@ describe('schema migrations', () => {
     },
   )
 
+  // Migration 005 moves each sealed value into its connection's row: the same bytes, the same key
+  // version, from any earlier version, and none for a connection that had none.
+  it.each([1, 2, 3, 4])(
+    'migration 005 moves every value from a version %i vault into its row, byte for byte',
+    async (fromVersion) => {
+      const dataDir = await vaultAtVersion(fromVersion)
+      const file = join(dataDir, VAULT_FILE_NAME)
+      const read = (sql: string) => {
+        const db = new Database(file, { readonly: true })
+        try {
+          return db.prepare(sql).all() as { id: string; key_version: number; envelope: Buffer }[]
+        } finally {
+          db.close()
+        }
+      }
+      const before = read(
+        'SELECT connection_id AS id, key_version, envelope FROM connection_values ORDER BY connection_id',
+      )
+      expect(before.length).toBe(2 + fromVersion)
+      const build = olderBuild(dataDir, migrations.slice(0, 5))
+      expect((await build.status()).state).toBe('locked')
+      closeBuild(build)
+      expect(fileVersion(dataDir)).toBe(5)
+      const after = read(
+        `SELECT id, value_key_version AS key_version, value_envelope AS envelope FROM connections
+         WHERE value_envelope IS NOT NULL ORDER BY id`,
+      )
+      expect(after).toEqual(before)
+      expect(after.every((row, i) => Buffer.compare(row.envelope, before[i]!.envelope) === 0)).toBe(true)
+      expect(read('SELECT id FROM connections WHERE value_envelope IS NULL')).toEqual([{ id: 'conn_delta' }])
+      expect(
+        read("SELECT name AS id FROM sqlite_master WHERE name = 'connection_values'").map((row) => row.id),
+      ).toEqual(['connection_values'])
+      await expectDataSurvives(dataDir, fromVersion)
+    },
+  )
+
+  it('after migration 005, SQL against connection_values still reads and writes the values in the rows', async () => {
+    const dataDir = await vaultAtVersion(LATEST_SCHEMA_VERSION)
+    const t = await expectDataSurvives(dataDir, LATEST_SCHEMA_VERSION)
+    const session = t.core.vault.requireSession()
+    const db = session.db
+    const envelopeOf = (id: string) =>
+      (
+        db.prepare('SELECT value_envelope FROM connections WHERE id = ?').get(id) as {
+          value_envelope: Buffer | null
+        }
+      ).value_envelope
+    // an insert through the view fills the row's columns, and the value opens
+    const sealed = session.seal(
+      'connection-value',
+      'conn_delta',
+      JSON.stringify({ type: 'SECRET_TEXT', secret_text: 'placed' }),
+    )
+    db.prepare('INSERT INTO connection_values (connection_id, key_version, envelope) VALUES (?, ?, ?)').run(
+      'conn_delta',
+      session.keyVersion,
+      sealed,
+    )
+    expect(envelopeOf('conn_delta')).toEqual(sealed)
+    expect(readSecret(session, 'conn_delta')).toBe('placed')
+    // a second value for the same connection, or one for no connection, is refused as the table refused it
+    expect(() =>
+      db
+        .prepare('INSERT INTO connection_values (connection_id, key_version, envelope) VALUES (?, ?, ?)')
+        .run('conn_delta', session.keyVersion, sealed),
+    ).toThrow(/UNIQUE/)
+    expect(() =>
+      db
+        .prepare('INSERT INTO connection_values (connection_id, key_version, envelope) VALUES (?, ?, ?)')
+        .run('conn_nobody', session.keyVersion, sealed),
+    ).toThrow(/FOREIGN KEY/)
+    // an update and a delete through the view land in the row
+    db.prepare('UPDATE connection_values SET envelope = ? WHERE connection_id = ?').run(
+      Buffer.from('x'),
+      'conn_delta',
+    )
+    expect(envelopeOf('conn_delta')).toEqual(Buffer.from('x'))
+    db.prepare('DELETE FROM connection_values WHERE connection_id = ?').run('conn_delta')
+    expect(envelopeOf('conn_delta')).toBeNull()
+    expect((await t.call<AppConnection>('connections.get', { id: 'conn_delta' })).hasValue).toBe(false)
+  })
+
   it('opens a vault already at the latest version as it is, every row intact', async () => {
     const dataDir = await vaultAtVersion(LATEST_SCHEMA_VERSION)
     const t = await expectDataSurvives(dataDir, LATEST_SCHEMA_VERSION)

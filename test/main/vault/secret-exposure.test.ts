@@ -196,7 +196,9 @@ describe('a stored secret never appears in logs or error text', () => {
     const core = await vaultCore()
     const { text } = await writeEverySecret(core)
     // A broken table turns the next writes into SQLite errors, which the router logs.
-    core.core.vault.requireDatabase().exec('ALTER TABLE connection_values RENAME TO connection_values_gone')
+    core.core.vault
+      .requireDatabase()
+      .exec('ALTER TABLE connections RENAME COLUMN value_envelope TO value_envelope_gone')
     const errors: ErrorObject[] = []
     for (const [name, input] of [
       [

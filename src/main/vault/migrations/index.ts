@@ -3,6 +3,7 @@ import { migration001 } from './001-initial'
 import { migration002 } from './002-connection-list-indexes'
 import { migration003 } from './003-piece-sort-indexes'
 import { migration004 } from './004-list-in-memory'
+import { migration005 } from './005-value-in-row'
 
 /**
  * Schema versions in order: migrations[i] takes a vault from user_version i to i + 1. A migration is
@@ -10,7 +11,13 @@ import { migration004 } from './004-list-in-memory'
  */
 export type Migration = string | ((db: Database.Database) => void)
 
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004]
+export const migrations: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+]
 
 export const LATEST_SCHEMA_VERSION = migrations.length
 

@@ -1,0 +1,53 @@
+// Development aid, not a benchmark: batches of 500 updates of seeded connections beside the floor's,
+// for a CPU profile (node --cpu-prof --import tsx bench/support/profile-update.ts).
+import { createGenerator } from '../../test/support/dataset'
+import { createFloor } from './floor'
+import { BENCH_PASSWORD, interleave, makeTempDir, removeDir } from './harness'
+import { copyOf, sharedVault } from './shared-vault'
+
+async function main(): Promise<void> {
+  const template = await sharedVault()
+  const { spec } = template
+  const copy = copyOf(template, 'profile')
+  const floorDir = makeTempDir('floor')
+  const floor = createFloor(floorDir, spec)
+  await copy.bench.call('vault.unlock', { password: BENCH_PASSWORD })
+  const db = copy.bench.core.vault.requireSession().db
+  const targets = db
+    .prepare(
+      `SELECT remote_key, piece_name, external_id FROM connections WHERE external_id GLOB 'ext_*' AND rowid % 20 = 0 ORDER BY rowid LIMIT 5000`,
+    )
+    .all() as { remote_key: string; piece_name: string; external_id: string }[]
+  const generate = createGenerator({ ...spec, seed: spec.seed + 3 })
+  let next = 0
+  const batches = Number(process.env.BATCHES ?? 10)
+  const times = await interleave(
+    batches,
+    async (round) => {
+      copy.clock.set(copy.clock.now() + 1)
+      const items = Array.from({ length: 500 }, (_u, i) => {
+        const target = targets[((round * 500 + i) * 7919) % targets.length]!
+        return {
+          ...generate(next++).raw,
+          pieceName: target.piece_name,
+          externalId: target.external_id,
+          remoteId: target.remote_key === '' ? null : target.remote_key,
+        }
+      })
+      await copy.bench.call('connections.upsertBatch', { items })
+    },
+    (round) =>
+      floor.upsertBatch(
+        Array.from({ length: 500 }, (_u, i) => floor.existing(((((round * 500 + i) * 7919) % 5000) + 1) * 20 - 1, next++)),
+      ),
+  )
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)
+  console.log(
+    `latchkey ${Math.round((batches * 500) / (sum(times.latchkey) / 1000))}/s, floor ${Math.round((batches * 500) / (sum(times.floor) / 1000))}/s, ratio ${(sum(times.floor) / sum(times.latchkey)).toFixed(3)}`,
+  )
+  floor.close()
+  removeDir(floorDir)
+  await copy.dispose()
+}
+
+void main()
