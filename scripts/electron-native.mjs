@@ -7,7 +7,6 @@
 // compile against Electron's headers); both need the network the first time. It runs on a copy of
 // the package inside .cache, so Node's resolution still finds the root node_modules' build tools
 // and nothing in node_modules is rebuilt in place.
-import { rebuild } from '@electron/rebuild'
 import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -31,6 +30,16 @@ if (existsSync(target)) {
   publish()
   process.exit(0)
 }
+
+// @electron/rebuild 4 (and its node-abi 4) declare Node 22.12+; say so rather than fail obscurely.
+const [major, minor] = process.versions.node.split('.').map(Number)
+if (major < 22 || (major === 22 && minor < 12)) {
+  process.stderr.write(
+    `Building better-sqlite3 for Electron uses @electron/rebuild, which needs Node 22.12 or newer; this is Node ${process.versions.node}.\n`,
+  )
+  process.exit(1)
+}
+const { rebuild } = await import('@electron/rebuild')
 
 const workDir = join(cacheDir, 'work')
 const moduleDir = join(workDir, 'node_modules', 'better-sqlite3')
