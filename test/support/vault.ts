@@ -37,6 +37,11 @@ export interface VaultTestCore {
   dispose(): Promise<void>
 }
 
+/** Tests never open the system browser; a test that needs to see a URL opened passes its own. */
+async function refuseToOpenBrowser(): Promise<void> {
+  throw new Error('Tests open no system browser.')
+}
+
 /** A real core with test KDF parameters and no keychain, on a temp data dir (or the one given). */
 export function createVaultTestCore(options: VaultTestCoreOptions = {}): VaultTestCore {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'latchkey-vault-'))
@@ -47,6 +52,7 @@ export function createVaultTestCore(options: VaultTestCoreOptions = {}): VaultTe
     clock: options.clock,
     vaultKdf: TEST_KDF,
     secretKeeper: createUnavailableKeeper('Tests run without a keychain.'),
+    openExternal: refuseToOpenBrowser,
     detectSuspendByClock: false,
     ...options.dependencies,
   })

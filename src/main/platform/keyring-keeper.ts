@@ -13,6 +13,15 @@ const PROBE_ACCOUNT = 'availability-probe'
 /** What the vault header stores for this keeper: the secret itself stays in the OS keychain. */
 const MARKER = Buffer.from('keyring:v1', 'utf8')
 
+// Linux reasons name what to install: a person seeing them is one package away from keychain unlock.
+const NO_SESSION_BUS =
+  'No desktop session bus (D-Bus) is running, so there is no Secret Service to keep the key. Start Latchkey from a desktop session.'
+const NO_SECRET_SERVICE =
+  'No Secret Service is running, or its keyring is locked. Install gnome-keyring (or turn on KeePassXC’s Secret Service) and unlock it.'
+
+class KeeperTimeout extends KeeperError {}
+const isTimeout = (error: unknown) => error instanceof KeeperTimeout
+
 /**
  * The OS keychain in browser mode, through @napi-rs/keyring (keyring-rs): the freedesktop Secret
  * Service on Linux, Keychain on macOS, Credential Manager on Windows. It stores the vault's random
@@ -31,7 +40,9 @@ export function createKeyringKeeper(options: KeyringKeeperOptions = {}): SecretK
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort()
-        reject(new KeeperError(`The system keychain did not answer within ${timeoutMs / 1000} s (${what}).`))
+        reject(
+          new KeeperTimeout(`The system keychain did not answer within ${timeoutMs / 1000} s (${what}).`),
+        )
       }, timeoutMs)
       timer.unref?.()
     })
@@ -51,10 +62,7 @@ export function createKeyringKeeper(options: KeyringKeeperOptions = {}): SecretK
   return {
     async availability(): Promise<KeeperAvailability> {
       if (platform === 'linux' && !env.DBUS_SESSION_BUS_ADDRESS) {
-        return {
-          available: false,
-          reason: 'No D-Bus session is running, so there is no Secret Service (keyring) to use.',
-        }
+        return { available: false, reason: NO_SESSION_BUS }
       }
       try {
         const probe = new AsyncEntry(service, PROBE_ACCOUNT)
@@ -62,6 +70,7 @@ export function createKeyringKeeper(options: KeyringKeeperOptions = {}): SecretK
         await withTimeout((signal) => probe.deleteCredential(signal), 'probe')
         return { available: true, reason: null }
       } catch (error) {
+        if (platform === 'linux' && !isTimeout(error)) return { available: false, reason: NO_SECRET_SERVICE }
         return { available: false, reason: (error as Error).message }
       }
     },
