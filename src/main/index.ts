@@ -4,6 +4,7 @@ import { createCore, type LatchkeyCore } from './core'
 import { registerAppScheme, serveRenderer } from './hosts/desktop/app-protocol'
 import { bindIpc } from './hosts/desktop/ipc'
 import { electronNativeBinding } from './hosts/desktop/native-binding'
+import { createWindowPreferences } from './hosts/desktop/preferences'
 import { decideRendererSource } from './hosts/desktop/renderer-source'
 import { createSafeStorageKeeper } from './hosts/desktop/safe-storage-keeper'
 import { installSecurityGuards, openSignInExternally } from './hosts/desktop/security'
@@ -50,7 +51,9 @@ if (!app.requestSingleInstanceLock()) {
     installSecurityGuards(source.trustedOrigins)
     if (source.servesBuild) serveRenderer(join(__dirname, '../renderer'))
     const ipc = bindIpc(core, source.trustedOrigins)
-    mainWindow = createMainWindow(source)
+    const windowPreferences = createWindowPreferences(app.getPath('userData'))
+    mainWindow = createMainWindow(source, windowPreferences.placement())
+    windowPreferences.follow(mainWindow)
     ipc.trust(mainWindow.webContents)
     mainWindow.on('closed', () => (mainWindow = null))
   })

@@ -1,13 +1,16 @@
 import { BrowserWindow } from 'electron'
 import { join } from 'node:path'
 import type { RendererSource } from './renderer-source'
+import { WINDOW_DEFAULTS, type WindowPlacement } from './window-bounds'
 
-export function createMainWindow(source: Pick<RendererSource, 'url' | 'devTools'>): BrowserWindow {
+export function createMainWindow(
+  source: Pick<RendererSource, 'url' | 'devTools'>,
+  placement: WindowPlacement,
+): BrowserWindow {
   const window = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    minWidth: 880,
-    minHeight: 560,
+    ...placement.bounds,
+    minWidth: WINDOW_DEFAULTS.minWidth,
+    minHeight: WINDOW_DEFAULTS.minHeight,
     show: false,
     title: 'Latchkey',
     autoHideMenuBar: true,
@@ -27,7 +30,10 @@ export function createMainWindow(source: Pick<RendererSource, 'url' | 'devTools'
   })
   // Screenshots and screen sharing must not capture revealed secrets.
   window.setContentProtection(true)
-  window.once('ready-to-show', () => window.show())
+  window.once('ready-to-show', () => {
+    if (placement.maximized) window.maximize()
+    window.show()
+  })
   void window.loadURL(source.url)
   return window
 }
