@@ -13,6 +13,8 @@ async function main(): Promise<void> {
   const floor = createFloor(floorDir, spec)
   await copy.bench.call('vault.unlock', { password: BENCH_PASSWORD })
   const db = copy.bench.core.vault.requireSession().db
+  // What-if experiments: which of the pages an update dirties costs what.
+  if (process.env.DROP_AUDIT_INDEX) db.exec('DROP INDEX audit_log_by_entity')
   const targets = db
     .prepare(
       `SELECT remote_key, piece_name, external_id FROM connections WHERE external_id GLOB 'ext_*' AND rowid % 20 = 0 ORDER BY rowid LIMIT 5000`,
@@ -38,7 +40,9 @@ async function main(): Promise<void> {
     },
     (round) =>
       floor.upsertBatch(
-        Array.from({ length: 500 }, (_u, i) => floor.existing(((((round * 500 + i) * 7919) % 5000) + 1) * 20 - 1, next++)),
+        Array.from({ length: 500 }, (_u, i) =>
+          floor.existing(((((round * 500 + i) * 7919) % 5000) + 1) * 20 - 1, next++),
+        ),
       ),
   )
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)

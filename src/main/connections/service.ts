@@ -204,7 +204,7 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
     }
     if (existing) repository.rewrite(write, existing)
     else repository.insert(write)
-    repository.setProjects(id, input.projectIds, !existing)
+    repository.setProjects(id, input.projectIds, existing)
     const connection = toConnection(writtenRow(write, existing), {
       projectIds: new Map([[id, writtenProjectIds(input.projectIds)]]),
       flowIds: new Map(),
