@@ -15,6 +15,11 @@ async function main(): Promise<void> {
   const db = copy.bench.core.vault.requireSession().db
   // What-if experiments: which of the pages an update dirties costs what.
   if (process.env.DROP_AUDIT_INDEX) db.exec('DROP INDEX audit_log_by_entity')
+  // As in the app (and connections.bench.ts): the list read into memory, its change notes armed.
+  if (process.env.LIST) {
+    await copy.bench.call('connections.list', { limit: 50 })
+    await copy.bench.listReady()
+  }
   const targets = db
     .prepare(
       `SELECT remote_key, piece_name, external_id FROM connections WHERE external_id GLOB 'ext_*' AND rowid % 20 = 0 ORDER BY rowid LIMIT 5000`,
