@@ -19,6 +19,13 @@ const NO_SESSION_BUS =
 const NO_SECRET_SERVICE =
   'No Secret Service is running, or its keyring is locked. Install gnome-keyring (or turn on KeePassXC’s Secret Service) and unlock it.'
 
+/**
+ * Left to choose, the binding falls back to the kernel's keyutils keyring when no Secret Service
+ * answers: memory only, gone at reboot, so keychain unlock would quietly stop working after a
+ * restart. Pinned, a missing Secret Service is reported as unavailable instead.
+ */
+const ENTRY_OPTIONS = { linux: { store: 'secret-service' } } as const
+
 class KeeperTimeout extends KeeperError {}
 const isTimeout = (error: unknown) => error instanceof KeeperTimeout
 
@@ -57,7 +64,7 @@ export function createKeyringKeeper(options: KeyringKeeperOptions = {}): SecretK
     }
   }
 
-  const entry = (vaultId: string) => new AsyncEntry(service, `vault-${vaultId}`)
+  const entry = (vaultId: string) => new AsyncEntry(service, `vault-${vaultId}`, ENTRY_OPTIONS)
 
   return {
     async availability(): Promise<KeeperAvailability> {
@@ -65,7 +72,7 @@ export function createKeyringKeeper(options: KeyringKeeperOptions = {}): SecretK
         return { available: false, reason: NO_SESSION_BUS }
       }
       try {
-        const probe = new AsyncEntry(service, PROBE_ACCOUNT)
+        const probe = new AsyncEntry(service, PROBE_ACCOUNT, ENTRY_OPTIONS)
         await withTimeout((signal) => probe.setPassword('probe', signal), 'probe')
         await withTimeout((signal) => probe.deleteCredential(signal), 'probe')
         return { available: true, reason: null }

@@ -361,6 +361,7 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
 
 /** A keeper's refusal is written for a person; anything else (bytes that do not open) is not. */
 function keychainFailureMessage(error: unknown): string {
-  const reason = error instanceof KeeperError ? `${error.message} ` : ''
-  return `The system keychain could not unlock this vault. ${reason}Use your master password.`
+  const reason =
+    error instanceof KeeperError ? error.message : 'The system keychain could not unlock this vault.'
+  return `${reason} Use your master password.`
 }

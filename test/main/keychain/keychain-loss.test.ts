@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
 import { afterEach, expect, it } from 'vitest'
 import type { VaultStatus } from '../../../src/shared/contract'
 import { createKeyringKeeper } from '../../../src/main/platform/keyring-keeper'
 import { createManualClock } from '../../support/manual-clock'
 import { createVaultTestCore, TEST_PASSWORD, type VaultTestCore } from '../../support/vault'
-import { describeWithSecretService } from './secret-service'
+import { describeWithSecretService } from './describe-with-secret-service'
 
 const cores: VaultTestCore[] = []
 afterEach(async () => {
@@ -34,8 +36,25 @@ describeWithSecretService('when the Secret Service goes away', (service) => {
     await expect(t.call('vault.unlock', { method: 'keychain' })).rejects.toMatchObject({
       statusCode: 401,
       code: 'AUTHENTICATION',
-      params: { message: expect.stringMatching(/^The system keychain could not unlock this vault\./) },
+      params: { message: 'The system keychain refused the request (read). Use your master password.' },
     })
     expect((await t.call<VaultStatus>('vault.unlock', { password: TEST_PASSWORD })).state).toBe('unlocked')
+  })
+
+  it('a Latchkey started after the Secret Service went away stores the key nowhere else', async () => {
+    // Runs after the test above stopped the keyring. Left to choose, the keyring binding falls back
+    // to the kernel's keyutils store in a process that finds no Secret Service: memory only, lost at
+    // the next reboot. The keeper must refuse instead.
+    const output = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, 'children', 'keeper-check.ts')],
+      {
+        encoding: 'utf8',
+      },
+    )
+    expect(JSON.parse(output)).toEqual({
+      availability: { available: false, reason: expect.stringMatching(/^No Secret Service is running/) },
+      stored: 'The system keychain refused the request (store).',
+    })
   })
 })

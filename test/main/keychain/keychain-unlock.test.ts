@@ -4,7 +4,7 @@ import type { AuditPage, VaultStatus } from '../../../src/shared/contract'
 import { createKeyringKeeper } from '../../../src/main/platform/keyring-keeper'
 import { keychainVaultId } from '../../../src/main/vault/keychain-wrap'
 import { createVaultTestCore, TEST_PASSWORD, type VaultTestCore } from '../../support/vault'
-import { describeWithSecretService } from './secret-service'
+import { describeWithSecretService } from './describe-with-secret-service'
 
 /** Its own service name, so these entries never mix with a person's Latchkey entries. */
 const SERVICE = 'Latchkey keychain test'
@@ -26,7 +26,9 @@ function keyringCore(dataDir?: string): VaultTestCore {
 
 /** What the Secret Service itself holds for this vault, read around Latchkey. */
 const keychainEntry = (core: VaultTestCore) =>
-  new AsyncEntry(SERVICE, `vault-${keychainVaultId(core.core.vault.path)}`)
+  new AsyncEntry(SERVICE, `vault-${keychainVaultId(core.core.vault.path)}`, {
+    linux: { store: 'secret-service' },
+  })
 
 async function unlockMethods(core: VaultTestCore): Promise<unknown[]> {
   const page = await core.call<AuditPage>('audit.list', {})
@@ -108,8 +110,7 @@ describeWithSecretService('unlock with a real Secret Service', () => {
       statusCode: 401,
       code: 'AUTHENTICATION',
       params: {
-        message:
-          'The system keychain could not unlock this vault. The system keychain no longer holds this vault’s key. Use your master password.',
+        message: 'The system keychain no longer holds this vault’s key. Use your master password.',
       },
     })
     expect((await t.call<VaultStatus>('vault.unlock', { password: TEST_PASSWORD })).state).toBe('unlocked')

@@ -39,6 +39,14 @@ export const useVaultStore = create<VaultStore>()((set, get) => {
       return false
     }
   }
+  /** Updates only the keychain's status, keeping the error of the attempt that prompted it. */
+  async function refreshKeychain() {
+    try {
+      set({ keychain: (await api().vault.status()).keychain })
+    } catch {
+      // The error already shown says enough; a failed status is not worth replacing it.
+    }
+  }
   return {
     state: null,
     keychain: noKeychain,
@@ -51,7 +59,13 @@ export const useVaultStore = create<VaultStore>()((set, get) => {
     },
     create: (password, useKeychain) => run(() => api().vault.create({ password, useKeychain })),
     unlock: (password) => run(() => api().vault.unlock({ password })),
-    unlockWithKeychain: () => run(() => api().vault.unlock({ method: 'keychain' })),
+    unlockWithKeychain: async () => {
+      const ok = await run(() => api().vault.unlock({ method: 'keychain' }))
+      // A refused keychain is often a keychain gone (keyring stopped, entry deleted): ask main again,
+      // so the screen says why instead of offering the same button.
+      if (!ok) await refreshKeychain()
+      return ok
+    },
     lock: async () => {
       set({ lockReason: 'manual' })
       await run(() => api().vault.lock())

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { useVaultStore, vaultSelectors } from '../../stores/vault-store'
+import { KeychainUnavailable } from './KeychainUnavailable'
 import { PasswordField } from './PasswordField'
 import { passwordStrength } from '../../../../shared/password-strength'
 import { AppInfoBadge } from '../shell/AppInfoBadge'
@@ -82,7 +83,9 @@ export function CreateVaultScreen() {
             <input type="checkbox" checked={useKeychain} onChange={(e) => setUseKeychain(e.target.checked)} />
             Also unlock with the system keychain
           </label>
-        ) : null}
+        ) : (
+          <KeychainUnavailable reason={keychain.reason} />
+        )}
         {error && (
           <p className="form-error" role="alert">
             {error.params.message}

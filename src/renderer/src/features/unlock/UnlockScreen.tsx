@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import type { LockReason } from '../../../../shared/contract'
 import { useVaultStore, vaultSelectors } from '../../stores/vault-store'
+import { KeychainUnavailable } from './KeychainUnavailable'
 import { PasswordField } from './PasswordField'
 import { AppInfoBadge } from '../shell/AppInfoBadge'
 
@@ -13,6 +14,8 @@ const REASONS: Record<LockReason, string> = {
 
 export function UnlockScreen() {
   const [password, setPassword] = useState('')
+  // "Wrong password" is only true of a password attempt; a keychain refusal says its own reason.
+  const [method, setMethod] = useState<'password' | 'keychain'>('password')
   const busy = useVaultStore(vaultSelectors.busy)
   const error = useVaultStore(vaultSelectors.error)
   const keychain = useVaultStore(vaultSelectors.keychain)
@@ -20,13 +23,20 @@ export function UnlockScreen() {
   const path = useVaultStore(vaultSelectors.path)
   const unlock = useVaultStore((s) => s.unlock)
   const unlockWithKeychain = useVaultStore((s) => s.unlockWithKeychain)
+  const wrongPassword = method === 'password' && error?.code === 'AUTHENTICATION'
 
   async function submit(event: FormEvent) {
     event.preventDefault()
+    setMethod('password')
     const ok = await unlock(password)
     // Never keep a password around longer than the attempt: wrong or right, the field empties.
     setPassword('')
     if (!ok) document.querySelector<HTMLInputElement>('.gate input[autocomplete="current-password"]')?.focus()
+  }
+
+  function unlockFromKeychain() {
+    setMethod('keychain')
+    void unlockWithKeychain()
   }
 
   return (
@@ -40,21 +50,24 @@ export function UnlockScreen() {
           onChange={setPassword}
           autoFocus
           autoComplete="current-password"
-          invalid={error?.code === 'AUTHENTICATION'}
+          invalid={wrongPassword}
           describedBy={error ? 'unlock-error' : undefined}
         />
         {error && (
           <p id="unlock-error" className="form-error" role="alert">
-            {error.code === 'AUTHENTICATION' ? 'Wrong password. Try again.' : error.params.message}
+            {wrongPassword ? 'Wrong password. Try again.' : error.params.message}
           </p>
         )}
         <button type="submit" className="primary" disabled={busy || password.length === 0}>
           {busy ? 'Unlocking…' : 'Unlock'}
         </button>
         {keychain.enrolled && keychain.available ? (
-          <button type="button" disabled={busy} onClick={() => void unlockWithKeychain()}>
+          <button type="button" disabled={busy} onClick={unlockFromKeychain}>
             Unlock with system keychain
           </button>
+        ) : null}
+        {keychain.enrolled && !keychain.available ? (
+          <KeychainUnavailable reason={keychain.reason} instead="Unlock with your master password." />
         ) : null}
         {path ? <p className="muted small">Vault: {path}</p> : null}
       </form>

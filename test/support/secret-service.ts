@@ -4,10 +4,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { afterAll, beforeAll, describe } from 'vitest'
 
 const TOOLS = ['dbus-daemon', 'gnome-keyring-daemon'] as const
-const INSTALL_HINT = 'apt-get install gnome-keyring dbus'
+/** The Debian packages that provide both daemons. */
+export const INSTALL_HINT = 'apt-get install gnome-keyring dbus'
 /** The login keyring's password inside the private keyring; it guards nothing outside the temp dir. */
 const KEYRING_PASSWORD = 'latchkey-test-keyring'
 
@@ -32,42 +32,9 @@ export function missingSecretServiceTools(): string[] {
 }
 
 /**
- * `describe`, with a private Secret Service started before its tests and stopped after them, and
- * DBUS_SESSION_BUS_ADDRESS pointing at it meanwhile (this test file's worker only). Without the
- * daemons the suite is skipped with the packages to install, except under CI, where it fails:
- * CI must really run it.
+ * Starts the bus and the keyring, waits until the Secret Service answers, and points this process's
+ * DBUS_SESSION_BUS_ADDRESS at it (children started afterwards inherit it) until `stop()`.
  */
-export function describeWithSecretService(
-  title: string,
-  body: (service: () => PrivateSecretService) => void,
-): void {
-  const missing = missingSecretServiceTools()
-  if (missing.length > 0 && !process.env.CI) {
-    console.warn(
-      `Skipping "${title}": ${missing.join(' and ')} not found. Install a real Secret Service with: ${INSTALL_HINT}`,
-    )
-    describe.skip(`${title} (needs ${INSTALL_HINT})`, () => body(() => undefined as never))
-    return
-  }
-  describe(title, () => {
-    let service: PrivateSecretService | null = null
-    beforeAll(async () => {
-      if (missing.length > 0)
-        throw new Error(
-          `CI must run the keychain tests, but ${missing.join(' and ')} not found. Install them with: ${INSTALL_HINT}`,
-        )
-      service = await startPrivateSecretService()
-    })
-    afterAll(async () => {
-      await service?.stop()
-    })
-    body(() => {
-      if (!service) throw new Error('The private Secret Service did not start.')
-      return service
-    })
-  })
-}
-
 export async function startPrivateSecretService(): Promise<PrivateSecretService> {
   const root = mkdtempSync(join(tmpdir(), 'latchkey-secret-service-'))
   const home = join(root, 'home')
@@ -162,7 +129,7 @@ async function untilSecretServiceAnswers(keyring: ChildProcess): Promise<void> {
   for (;;) {
     if (keyring.exitCode !== null) throw new Error(`gnome-keyring-daemon exited with ${keyring.exitCode}.`)
     try {
-      const probe = new AsyncEntry('Latchkey test', 'readiness')
+      const probe = new AsyncEntry('Latchkey test', 'readiness', { linux: { store: 'secret-service' } })
       await probe.setPassword('ready')
       await probe.deleteCredential()
       return
