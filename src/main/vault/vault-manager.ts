@@ -7,7 +7,13 @@ import type { RandomBytes } from '../adapters/random'
 import { KeeperError, type SecretKeeper } from '../adapters/secret-keeper'
 import { appendAudit, type AuditRecord } from '../audit/audit-log'
 import { KEY_BYTES } from './envelope'
-import { insertHeader, updateKeychainWrap, updatePasswordWrap, VAULT_FORMAT_VERSION } from './header'
+import {
+  insertHeader,
+  readHeader,
+  updateKeychainWrap,
+  updatePasswordWrap,
+  VAULT_FORMAT_VERSION,
+} from './header'
 import { createIdleLock } from './idle-lock'
 import { cacheKeychainAvailability } from './keychain-availability'
 import { createKeychainWrapping } from './keychain-wrap'
@@ -100,7 +106,7 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
 
   async function keychainStatus(): Promise<KeychainStatus> {
     const availability = await keychainAvailability.current()
-    const enrolled = file.database ? file.header().wrappedKeyKeychain != null : false
+    const enrolled = file.database ? readHeader(file.database)?.wrappedKeyKeychain != null : false
     return { ...availability, enrolled }
   }
 
