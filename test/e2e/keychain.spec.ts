@@ -41,6 +41,16 @@ async function createVault(page: Page, options: { keychain: boolean }) {
   await expect(page.getByRole('button', { name: 'Lock', exact: true })).toBeVisible()
 }
 
+async function switchKeychainInSettings(page: Page, enabled: boolean) {
+  await page.getByRole('button', { name: 'Settings' }).click()
+  const settings = page.getByRole('dialog', { name: 'Settings' })
+  const box = settings.getByRole('checkbox', { name: 'Also unlock with the system keychain' })
+  await expect(box).toBeChecked({ checked: !enabled })
+  await box.setChecked(enabled)
+  await settings.getByRole('button', { name: 'Save settings' }).click()
+  await expect(settings).toBeHidden()
+}
+
 test('without a session bus, the create screen says why keychain unlock is unavailable', async ({ page }) => {
   delete process.env.DBUS_SESSION_BUS_ADDRESS
   app = await startBrowserMode()
@@ -54,7 +64,7 @@ test('without a session bus, the create screen says why keychain unlock is unava
   await createVault(page, { keychain: false })
 })
 
-test('with a real Secret Service: create with the keychain, unlock from it, and when it goes the screen says why', async ({
+test('with a real Secret Service: create with the keychain, unlock from it, switch it off and on in settings, and when it goes the screen says why', async ({
   page,
 }) => {
   const missing = missingSecretServiceTools()
@@ -70,6 +80,18 @@ test('with a real Secret Service: create with the keychain, unlock from it, and 
   await expect(keychainNote(page)).toHaveCount(0)
   await createVault(page, { keychain: true })
 
+  await page.getByRole('button', { name: 'Lock', exact: true }).click()
+  await page.getByRole('button', { name: 'Unlock with system keychain' }).click()
+  await expect(page.getByRole('button', { name: 'Lock', exact: true })).toBeVisible()
+
+  // Turned off in settings, the keychain no longer unlocks; turned on again, it does.
+  await switchKeychainInSettings(page, false)
+  await page.getByRole('button', { name: 'Lock', exact: true }).click()
+  await expect(page.getByLabel('Master password', { exact: true })).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Unlock with system keychain' })).toHaveCount(0)
+  await page.getByLabel('Master password', { exact: true }).fill(PASSWORD)
+  await page.getByRole('button', { name: 'Unlock', exact: true }).click()
+  await switchKeychainInSettings(page, true)
   await page.getByRole('button', { name: 'Lock', exact: true }).click()
   await page.getByRole('button', { name: 'Unlock with system keychain' }).click()
   await expect(page.getByRole('button', { name: 'Lock', exact: true })).toBeVisible()

@@ -8,6 +8,7 @@ type VaultHandlers = Pick<
   | 'vault.unlock'
   | 'vault.lock'
   | 'vault.changePassword'
+  | 'vault.setKeychainUnlock'
   | 'vault.touch'
   | 'settings.get'
   | 'settings.set'
@@ -27,6 +28,7 @@ export function vaultHandlers(vault: VaultManager): VaultHandlers {
     },
     'vault.changePassword': (input, context) =>
       vault.changePassword(input.currentPassword, input.newPassword, context.origin),
+    'vault.setKeychainUnlock': (input, context) => vault.setKeychainUnlock(input.enabled, context.origin),
     'vault.touch': () => {
       vault.touch()
       return null

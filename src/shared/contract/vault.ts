@@ -40,6 +40,11 @@ export const vaultProcedures = {
   'vault.changePassword': procedure(
     z.object({ currentPassword: password, newPassword: password }).strict(),
   ).returns<VaultStatus>(),
+  /**
+   * Turns "unlock with the system keychain" on or off while unlocked. Off deletes the keychain's
+   * entry and the header's wrap; the master password always keeps working.
+   */
+  'vault.setKeychainUnlock': procedure(z.object({ enabled: z.boolean() }).strict()).returns<VaultStatus>(),
   /** The renderer reports user activity (throttled) so idle auto-lock measures the person, not timers. */
   'vault.touch': procedure(z.object({}).strict()).returns<null>(),
 }

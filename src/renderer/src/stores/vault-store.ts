@@ -19,6 +19,8 @@ interface VaultStore {
   unlock(password: string): Promise<boolean>
   unlockWithKeychain(): Promise<boolean>
   lock(): Promise<void>
+  /** Settings' keychain switch; answers the refusal instead of showing it on the vault screens. */
+  setKeychainUnlock(enabled: boolean): Promise<AppError | null>
   /** Main told us (event) or answered VAULT_LOCKED: drop to the unlock screen. */
   markLocked(reason: LockReason): void
   clearError(): void
@@ -69,6 +71,15 @@ export const useVaultStore = create<VaultStore>()((set, get) => {
     lock: async () => {
       set({ lockReason: 'manual' })
       await run(() => api().vault.lock())
+    },
+    setKeychainUnlock: async (enabled) => {
+      try {
+        set({ keychain: (await api().vault.setKeychainUnlock({ enabled })).keychain })
+        return null
+      } catch (failure) {
+        await refreshKeychain()
+        return asAppError(failure)
+      }
     },
     markLocked: (reason) => set({ state: 'locked', lockReason: reason }),
     clearError: () => set({ error: null, status: 'idle' }),

@@ -4,7 +4,9 @@ import { FormFooter } from '../../components/FormFooter'
 import { Modal } from '../../components/Modal'
 import { TextField } from '../../components/TextField'
 import { useSettingsStore } from '../../stores/settings-store'
+import { useVaultStore, vaultSelectors } from '../../stores/vault-store'
 import { toast } from '../toasts/toast-store'
+import { KeychainSetting } from './KeychainSetting'
 
 const NUMBER_FIELDS: { key: Exclude<keyof Settings, 'lockOnSuspend'>; label: string; hint: string }[] = [
   { key: 'autoLockMinutes', label: 'Lock after idle (minutes)', hint: '0 never locks on idle.' },
@@ -16,6 +18,10 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   const settings = useSettingsStore((s) => s.settings)
   const save = useSettingsStore((s) => s.save)
   const error = useSettingsStore((s) => s.error)
+  const keychain = useVaultStore(vaultSelectors.keychain)
+  const setKeychainUnlock = useVaultStore((s) => s.setKeychainUnlock)
+  const [keychainUnlock, setKeychainDraft] = useState(keychain.enrolled)
+  const [keychainError, setKeychainError] = useState<string | null>(null)
   const [draft, setDraft] = useState(() => ({
     autoLockMinutes: String(settings.autoLockMinutes),
     revealHideSeconds: String(settings.revealHideSeconds),
@@ -31,10 +37,14 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
       clipboardClearSeconds: Number(draft.clipboardClearSeconds),
       lockOnSuspend: draft.lockOnSuspend,
     })
-    if (ok) {
-      toast('Settings saved.')
-      onClose()
+    if (!ok) return
+    if (keychainUnlock !== keychain.enrolled) {
+      const refusal = await setKeychainUnlock(keychainUnlock)
+      setKeychainError(refusal?.params.message ?? null)
+      if (refusal) return
     }
+    toast('Settings saved.')
+    onClose()
   }
 
   return (
@@ -59,7 +69,12 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
           />
           Lock when the system sleeps or the screen locks
         </label>
-        <FormFooter error={error?.params.message} onCancel={onClose} submitLabel="Save settings" />
+        <KeychainSetting keychain={keychain} checked={keychainUnlock} onChange={setKeychainDraft} />
+        <FormFooter
+          error={error?.params.message ?? keychainError ?? undefined}
+          onCancel={onClose}
+          submitLabel="Save settings"
+        />
       </form>
     </Modal>
   )
