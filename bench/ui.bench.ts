@@ -11,6 +11,7 @@ import { startBrowserMode } from '../test/support/browser-mode'
 import { chromiumLaunchOptions } from '../test/support/chromium'
 import {
   BENCH_PASSWORD,
+  interleave,
   makeTempDir,
   measure,
   atMostMs,
@@ -144,6 +145,31 @@ async function measureKeystrokes(
   return { latchkey: sides[0]!.samples, floor: sides[1]!.samples }
 }
 
+/**
+ * Every prefix of every query as the page would ask for it, straight from this process in turns:
+ * Latchkey's connections.slice over its HTTP API, and the floor's /slice. What the server side of a
+ * keystroke costs without Chromium competing for the two cores.
+ */
+async function measureServersDirectly(origin: string, token: string, floorUrl: string) {
+  const prefixes = QUERIES.flatMap((query) => [...query].map((_c, i) => query.slice(0, i + 1).trim()))
+  const times = await interleave(
+    prefixes.length,
+    async (i) => {
+      const response = await fetch(`${origin}/api/rpc/connections.slice`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ sort: 'updated', displayName: prefixes[i], offset: 0, limit: 50 }),
+      })
+      await response.json()
+    },
+    async (i) => {
+      const response = await fetch(`${floorUrl}slice?q=${encodeURIComponent(prefixes[i]!)}`)
+      await response.json()
+    },
+  )
+  return { latchkey: stats(times.latchkey), floor: stats(times.floor) }
+}
+
 /** Each phase's median and p95 over the keystrokes that have one. */
 function phaseStats(samples: readonly Keystroke[]) {
   const names = Object.keys(samples.find((sample) => sample.phases)?.phases ?? {})
@@ -221,6 +247,7 @@ export async function run(): Promise<BenchRun> {
     await measureUnlock(page)
 
     const typed = await measureKeystrokes(page, floorPage)
+    const direct = await measureServersDirectly(app.origin, app.token, floor.url)
     await page.bringToFront()
     await page.getByRole('searchbox', { name: 'Search connections' }).fill('')
     await page.locator('[role="grid"][data-ready="true"]').waitFor()
@@ -245,6 +272,7 @@ export async function run(): Promise<BenchRun> {
       keystrokeToRowsPainted: keystroke,
       keystrokeFloor: floorKeystroke,
       keystrokePhases: phases,
+      serversWithoutBrowser: direct,
       keystrokeFloorNote:
         'Floor: a node:http server scanning 100k names in an array, 50 rows as JSON; a page without a framework writing 30 rows with one innerHTML; same Chromium, interleaved keystroke by keystroke.',
       scroll: {
@@ -292,6 +320,10 @@ export async function run(): Promise<BenchRun> {
         'floor p50': phases.floor[name]?.p50Ms ?? '—',
         'floor p95': phases.floor[name]?.p95Ms ?? '—',
       })),
+    )
+    console.log(
+      `The same keystroke queries sent from Node, no browser (HTTP + the server's work), p50 / p95 ms: ` +
+        `Latchkey ${direct.latchkey.p50Ms} / ${direct.latchkey.p95Ms}, floor ${direct.floor.p50Ms} / ${direct.floor.p95Ms}`,
     )
     const measures = [
       measure(
