@@ -23,8 +23,10 @@ function copyableFields(value: ConnectionValue): Map<string, string> {
 }
 
 /**
- * Which text of a value goes on the clipboard. Without `field`: the type's usual secret, or the only
- * property of a custom auth. Errors name fields, never their contents.
+ * Which text of a value goes on the clipboard. Without `field` (the palette's and the keyboard's
+ * copy): the type's usual secret, else the first property of a custom auth or OIDC value, in the
+ * order it was entered, so the primary copy never dead-ends. Every other field is copied by name.
+ * Errors name fields, never their contents.
  */
 export function pickCopyField(
   value: ConnectionValue,
@@ -34,12 +36,7 @@ export function pickCopyField(
   if (fields.size === 0) {
     throw new AppError('VALIDATION', { message: `A ${value.type} connection has nothing to copy.` })
   }
-  const wanted = field ?? DEFAULT_FIELD[value.type] ?? (fields.size === 1 ? [...fields.keys()][0] : undefined)
-  if (wanted === undefined) {
-    throw new AppError('VALIDATION', {
-      message: `Choose which property to copy: ${[...fields.keys()].join(', ')}.`,
-    })
-  }
+  const wanted = field ?? DEFAULT_FIELD[value.type] ?? [...fields.keys()][0]!
   const text = fields.get(wanted)
   if (text === undefined) {
     throw new AppError('VALIDATION', {

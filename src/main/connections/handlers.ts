@@ -11,6 +11,7 @@ type ConnectionHandlers = Pick<
   | 'connections.upsertBatch'
   | 'connections.create'
   | 'connections.update'
+  | 'connections.rotate'
   | 'connections.reveal'
   | 'connections.delete'
   | 'connections.replace'
@@ -55,6 +56,11 @@ export function connectionHandlers(service: ConnectionsService, events: EventBus
     },
     'connections.update': (input, context) => {
       const connection = service.update(input, context.origin)
+      changed([connection.id], 'updated')
+      return connection
+    },
+    'connections.rotate': (input, context) => {
+      const connection = service.rotate(input, context.origin)
       changed([connection.id], 'updated')
       return connection
     },

@@ -7,6 +7,7 @@ import type {
   ParsedInputOf,
   Procedures,
 } from '../../shared/contract'
+import { VALUE_MAX_BYTES } from '../../shared/contract/connections'
 import {
   AppError,
   notFoundError,
@@ -57,8 +58,6 @@ export interface ConnectionsDependencies {
 }
 
 export const ENTITY_TYPE = 'app_connection'
-/** A value larger than this is refused: no credential is this big, and the vault should not hold blobs. */
-const MAX_VALUE_BYTES = 256 * 1024
 /** Runs a synchronous piece of work against the unlocked vault with this domain's statements. */
 export function createConnectionsService(dependencies: ConnectionsDependencies) {
   const { clock, random } = dependencies
@@ -260,6 +259,66 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
           displayName: connection.displayName,
           metadata: connection.metadata,
         })
+        return connection
+      }),
+    )
+  }
+
+  /**
+   * connections.rotate: a new value for the connection as it stands, nothing else changed. It goes
+   * through the upsert's own rewrite, so it means what a fresh upsert means: ACTIVE again (a
+   * MISSING placeholder gets its credentials back, an ERROR is cleared), refresh attempts reset,
+   * last_rotated now, and a push queued in the same transaction when there is a remote.
+   */
+  function rotate(input: Input<'connections.rotate'>, origin: string): AppConnection {
+    const nowMs = clock.now()
+    const value = valueToStore(input, nowMs)
+    return withVault((session, repository) =>
+      session.transaction(() => {
+        const row = requireRow(repository, input.id)
+        if (input.value.type !== row.type) {
+          const message = `value.type is ${input.value.type} but the connection's type is ${row.type}; they must be equal.`
+          throw validationError(message, [{ path: 'value.type', message }])
+        }
+        const existing = repository.byNaturalKey(row.remote_key, row.piece_name, row.external_id)
+        if (!existing) throw notFoundError(ENTITY_TYPE, row.id, 'Connection not found')
+        repository.rewrite(
+          {
+            id: row.id,
+            envelope: session.seal('connection-value', row.id, value.plaintext),
+            keyVersion: session.keyVersion,
+            remoteKey: row.remote_key,
+            externalId: row.external_id,
+            displayName: row.display_name,
+            type: row.type,
+            pieceName: row.piece_name,
+            pieceVersion: row.piece_version,
+            scope: row.scope,
+            metadata: row.metadata,
+            preSelect: row.pre_select,
+            syncState: syncStateFor(row.remote_key),
+            nowMs,
+            tokenExpiresMs: value.tokenExpiresMs,
+          },
+          existing,
+        )
+        const connection = readConnection(repository, row.id)
+        session.audit({
+          action: 'connection.rotate',
+          origin,
+          entityType: ENTITY_TYPE,
+          entityId: row.id,
+          details: {
+            displayName: row.display_name,
+            pieceName: row.piece_name,
+            externalId: row.external_id,
+            type: row.type,
+            remoteId: connection.remoteId,
+            previousStatus: row.status,
+            credentialsChanged: true,
+          },
+        })
+        queueSync(repository, connection, 'upsert', nowMs, upsertPayload(connection))
         return connection
       }),
     )
@@ -487,6 +546,7 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
     save,
     saveBatch,
     update,
+    rotate,
     reveal,
     copyText,
     remove,
@@ -544,14 +604,12 @@ interface ValueToStore {
 }
 
 /** The value as it will be sealed; checked before any transaction opens, so a refusal writes nothing. */
-function valueToStore(
-  input: Input<'connections.upsert'> | Input<'connections.create'>,
-  nowMs: number,
-): ValueToStore {
+function valueToStore(input: { value?: ConnectionValue | undefined }, nowMs: number): ValueToStore {
   const value = normalizeValue(valueOrDefault(input.value), nowMs)
   const plaintext = JSON.stringify(value)
-  if (Buffer.byteLength(plaintext) > MAX_VALUE_BYTES) {
-    const message = `The value is larger than ${MAX_VALUE_BYTES / 1024} KiB.`
+  // No credential is this big, and the vault should not hold blobs.
+  if (Buffer.byteLength(plaintext) > VALUE_MAX_BYTES) {
+    const message = `The value is larger than ${VALUE_MAX_BYTES / 1024} KiB.`
     throw validationError(message, [{ path: 'value', message }])
   }
   return { plaintext, tokenExpiresMs: tokenExpiryMs(value) }

@@ -9,6 +9,7 @@ export type AuditAction =
   | 'vault.password_change'
   | 'connection.create'
   | 'connection.update'
+  | 'connection.rotate'
   | 'connection.delete'
   | 'connection.replace'
   | 'connection.reveal'

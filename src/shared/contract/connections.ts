@@ -31,6 +31,42 @@ export type ListSort = (typeof LIST_SORTS)[number]
 
 const nonEmpty = (what: string, max = 10_000) =>
   z.string().min(1, `${what} is required.`).max(max, `${what} is too long.`)
+
+/**
+ * How large one secret field may be, in UTF-8 bytes: room for a 4096-bit PEM chain or a
+ * service-account JSON key, refused beyond that with the limit in words. The form states it before
+ * anyone reaches it, and refuses a paste over it before rendering it.
+ */
+export const SECRET_FIELD_MAX_BYTES = 64 * 1024
+/** How large a whole value may be once stored (JSON, UTF-8 bytes); main refuses more. */
+export const VALUE_MAX_BYTES = 256 * 1024
+export const SECRET_FIELD_LIMIT_TEXT = 'up to 64 KiB'
+
+/** UTF-8 length without encoding the string: a 64 KiB paste is measured on every keystroke. */
+export function utf8Length(text: string): number {
+  let bytes = 0
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i)
+    if (code < 0x80) bytes += 1
+    else if (code < 0x800) bytes += 2
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      // A surrogate pair is one code point of four bytes.
+      bytes += 4
+      i += 1
+    } else bytes += 3
+  }
+  return bytes
+}
+
+const tooLarge = (what: string) => `${what} is larger than 64 KiB.`
+/**
+ * A secret is stored exactly as given: no trim, no normalization, newlines and tabs kept. Only
+ * its size is checked.
+ */
+const secretField = (what: string) =>
+  z.string().refine((text) => utf8Length(text) <= SECRET_FIELD_MAX_BYTES, tooLarge(what))
+const requiredSecret = (what: string) =>
+  secretField(what).refine((text) => text.length > 0, `${what} is required.`)
 const jsonObject = z.record(z.string(), z.unknown())
 /** Activepieces sends lowercase grant types; its document shows upper case. Accept both, store lowercase. */
 const grantType = z
@@ -40,8 +76,8 @@ const grantType = z
 
 const oauth2Base = {
   client_id: z.string().max(1000).optional(),
-  access_token: nonEmpty('An access token'),
-  refresh_token: z.string().max(10_000).optional(),
+  access_token: requiredSecret('The access token'),
+  refresh_token: secretField('The refresh token').optional(),
   token_type: z.string().max(100).optional(),
   expires_in: z.number().int().nonnegative().optional(),
   /** Unix seconds, as the Activepieces server stores it (the document's Date.now() is milliseconds). */
@@ -54,12 +90,32 @@ const oauth2Base = {
   props: jsonObject.optional(),
 }
 
+/** A property's text is a secret field like any other: kept byte for byte, refused over 64 KiB. */
+function checkPropSizes(props: Record<string, unknown>, context: z.RefinementCtx): void {
+  for (const [name, item] of Object.entries(props)) {
+    if (typeof item === 'string' && utf8Length(item) > SECRET_FIELD_MAX_BYTES) {
+      context.addIssue({ code: 'custom', path: [name], message: tooLarge(`The property “${name}”`) })
+    }
+  }
+}
+
+// zod reports a bad record key only as "Invalid key in record", so names are checked here.
+function checkProps(props: Record<string, unknown>, context: z.RefinementCtx): void {
+  for (const name of Object.keys(props)) {
+    if (name.trim().length === 0 || name.length > 200) {
+      context.addIssue({ code: 'custom', message: 'Every property needs a name of 1 to 200 characters.' })
+      return
+    }
+  }
+  checkPropSizes(props, context)
+}
+
 export const connectionValueSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('OAUTH2'),
       ...oauth2Base,
-      client_secret: z.string().max(5000).optional(),
+      client_secret: secretField('The client secret').optional(),
       redirect_url: z.string().max(2000).optional(),
     })
     .strict(),
@@ -71,32 +127,21 @@ export const connectionValueSchema = z.discriminatedUnion('type', [
       redirect_url: z.string().max(2000).optional(),
     })
     .strict(),
-  z.object({ type: z.literal('SECRET_TEXT'), secret_text: nonEmpty('The secret text') }).strict(),
+  z.object({ type: z.literal('SECRET_TEXT'), secret_text: requiredSecret('The secret text') }).strict(),
   z
     .object({
       type: z.literal('BASIC_AUTH'),
       username: nonEmpty('A username', 1000),
-      password: z.string().max(10_000),
+      password: secretField('The password'),
     })
     .strict(),
   z
     .object({
       type: z.literal('CUSTOM_AUTH'),
-      // zod reports a bad record key only as "Invalid key in record", so names are checked here.
-      props: jsonObject.superRefine((props, context) => {
-        for (const name of Object.keys(props)) {
-          if (name.trim().length === 0 || name.length > 200) {
-            context.addIssue({
-              code: 'custom',
-              message: 'Every property needs a name of 1 to 200 characters.',
-            })
-            return
-          }
-        }
-      }),
+      props: jsonObject.superRefine(checkProps),
     })
     .strict(),
-  z.object({ type: z.literal('OIDC'), props: jsonObject }).strict(),
+  z.object({ type: z.literal('OIDC'), props: jsonObject.superRefine(checkPropSizes) }).strict(),
   z.object({ type: z.literal('NO_AUTH') }).strict(),
 ])
 export type ConnectionValue = z.infer<typeof connectionValueSchema>
@@ -246,6 +291,13 @@ export const upsertBatchSchema = z
   })
   .strict()
 
+/**
+ * A new value for an existing connection, which keeps its id, externalId and flow references.
+ * value.type must equal the connection's type; main checks that against the stored row (the
+ * schema cannot see it) and refuses a mismatch with a VALIDATION error on `value.type`.
+ */
+export const rotateConnectionSchema = z.object({ id, value: connectionValueSchema }).strict()
+
 export const updateConnectionSchema = z
   .object({ id, displayName: nonEmpty('A display name', 200).optional(), metadata: metadata.optional() })
   .strict()
@@ -290,6 +342,12 @@ export const connectionsProcedures = {
     created: true
   }>(),
   'connections.update': procedure(updateConnectionSchema).returns<AppConnection>(),
+  /**
+   * Replaces the secret (rotate a key, renew a token, give a MISSING placeholder its credentials
+   * back): same id, externalId and flows; status becomes ACTIVE, lastRotated is now, one audit
+   * entry, and a push is queued when the connection has a remote.
+   */
+  'connections.rotate': procedure(rotateConnectionSchema).returns<AppConnection>(),
   'connections.reveal': procedure(z.object({ id }).strict()).returns<{
     id: string
     value: ConnectionValue

@@ -130,6 +130,47 @@ describe('clipboard.copySecret without a system clipboard (browser mode)', () =>
     expect(await h.call('clipboard.copySecret', { connectionId: crm.id })).toMatchObject({ text: 'crm-1' })
   })
 
+  it('copies the first property of a custom auth with several, and any other by name', async () => {
+    h = await createUnlockedTestCore()
+    const crm = await create(h, {
+      displayName: 'CRM',
+      type: 'CUSTOM_AUTH',
+      value: { type: 'CUSTOM_AUTH', props: { apiKey: 'crm-1', region: 'eu-1' } },
+    })
+    expect(await h.call('clipboard.copySecret', { connectionId: crm.id })).toMatchObject({ text: 'crm-1' })
+    expect(await h.call('clipboard.copySecret', { connectionId: crm.id, field: 'region' })).toMatchObject({
+      text: 'eu-1',
+    })
+  })
+
+  it('copies every field of an OAuth2 value by name, each audited with its field', async () => {
+    h = await createUnlockedTestCore()
+    const value = {
+      type: 'OAUTH2',
+      access_token: 'at-1',
+      refresh_token: 'rt-1',
+      client_id: 'cid-1',
+      client_secret: 'cs-1',
+      token_url: 'https://example.com/token',
+    }
+    const app = await create(h, { displayName: 'App', type: 'OAUTH2', value })
+    for (const field of ['access_token', 'refresh_token', 'client_id', 'client_secret', 'token_url']) {
+      const delivery = await h.call('clipboard.copySecret', { connectionId: app.id, field })
+      expect(delivery).toMatchObject({ text: value[field as keyof typeof value] })
+    }
+    const audit = await h.call<AuditPage>('audit.list', { entityId: app.id, limit: 100 })
+    const fields = audit.data
+      .filter((entry) => entry.action === 'connection.copy')
+      .map((e) => e.details.field)
+    expect(fields.sort()).toEqual([
+      'access_token',
+      'client_id',
+      'client_secret',
+      'refresh_token',
+      'token_url',
+    ])
+  })
+
   it('audits each copy with the field, never the secret', async () => {
     h = await createUnlockedTestCore()
     const stripe = await create(h, {
@@ -158,11 +199,10 @@ describe('clipboard.copySecret without a system clipboard (browser mode)', () =>
     expect(nothing).toMatchObject({ statusCode: 400, code: 'VALIDATION' })
     expect(nothing.params.message).toBe('A NO_AUTH connection has nothing to copy.')
 
-    const ambiguous = await errorOf(h, { connectionId: crm.id })
-    expect(ambiguous.params.message).toBe('Choose which property to copy: apiKey, region.')
     const unknown = await errorOf(h, { connectionId: crm.id, field: 'token' })
     expect(unknown.params.message).toContain('no “token”')
-    expect(JSON.stringify([ambiguous, unknown])).not.toMatch(/crm-secret-1|eu-secret/)
+    expect(unknown.params.message).toContain('apiKey, region')
+    expect(JSON.stringify(unknown)).not.toMatch(/crm-secret-1|eu-secret/)
 
     expect(await errorOf(h, { connectionId: 'conn_nope' })).toMatchObject({
       statusCode: 404,

@@ -224,7 +224,11 @@ describe('connections.upsertBatch', () => {
         item('ext_1'),
         item('ext_2', {
           type: 'CUSTOM_AUTH',
-          value: { type: 'CUSTOM_AUTH', props: { blob: 'x'.repeat(300 * 1024) } },
+          // Each property within its own 64 KiB, the whole value over 256 KiB.
+          value: {
+            type: 'CUSTOM_AUTH',
+            props: Object.fromEntries([1, 2, 3, 4, 5].map((n) => [`part${n}`, 'x'.repeat(60 * 1024)])),
+          },
         }),
       ],
     })
