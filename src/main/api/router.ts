@@ -1,5 +1,6 @@
 import type { z } from 'zod'
-import { AppError, internalError, type Result } from '../../shared/errors'
+import { AppError, internalError, type FieldIssue, type Result } from '../../shared/errors'
+import { fieldIssuesOf, humanIssueMessage, summarizeIssues } from '../../shared/contract/human-issues'
 import {
   procedures,
   type OutputOf,
@@ -34,16 +35,9 @@ export function isProcedureName(name: string): name is ProcedureName {
   return Object.hasOwn(procedures, name)
 }
 
-export function issuesOf(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }))
-}
-
-function describeIssues(issues: { path: string; message: string }[]): string {
-  const first = issues[0]
-  if (!first) return 'The request is not valid.'
-  const where = first.path ? `${first.path}: ` : ''
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''
-  return `${where}${first.message}${more}`
+/** Every issue of a refused input, each a sentence naming its field in words (see human-issues.ts). */
+export function issuesOf(error: z.ZodError): FieldIssue[] {
+  return fieldIssuesOf(error)
 }
 
 /**
@@ -63,10 +57,12 @@ export function createRouter(handlers: Handlers, options: RouterOptions = {}): R
             message: `There is no procedure called "${name}".`,
           })
         }
-        const parsed = procedures[name].input.safeParse(rawInput ?? {})
+        // A message written on the schema wins; every other issue is worded by humanIssueMessage, so
+        // all of them come back at once, each naming its field and what it allows.
+        const parsed = procedures[name].input.safeParse(rawInput ?? {}, { error: humanIssueMessage })
         if (!parsed.success) {
           const issues = issuesOf(parsed.error)
-          throw new AppError('VALIDATION', { message: describeIssues(issues), issues })
+          throw new AppError('VALIDATION', { message: summarizeIssues(issues), issues })
         }
         const handler = handlers[name] as (input: unknown, context: CallContext) => unknown
         const value = await handler(parsed.data, context)

@@ -18,16 +18,60 @@ export const DEFAULT_SETTINGS: Settings = {
   revealHideSeconds: 20,
 }
 
+export type NumberSettingKey = Exclude<keyof Settings, 'lockOnSuspend'>
+
+/** A number setting as a person sees it: its label, unit and range, and what 0 means when it means something. */
+export interface NumberSetting {
+  key: NumberSettingKey
+  label: string
+  unit: 'minutes' | 'seconds'
+  min: number
+  max: number
+  zeroMeans?: string
+}
+
+/** Declared once: the schema's messages and the Settings form's labels and hints both come from here. */
+export const NUMBER_SETTINGS: readonly NumberSetting[] = [
+  {
+    key: 'autoLockMinutes',
+    label: 'Lock after idle',
+    unit: 'minutes',
+    min: 0,
+    max: 24 * 60,
+    zeroMeans: 'never locks on idle',
+  },
+  { key: 'revealHideSeconds', label: 'Hide revealed values after', unit: 'seconds', min: 3, max: 600 },
+  {
+    key: 'clipboardClearSeconds',
+    label: 'Clear the clipboard after',
+    unit: 'seconds',
+    min: 0,
+    max: 600,
+    zeroMeans: 'never clears',
+  },
+]
+
+/** "From 0 to 1440 minutes; 0 never locks on idle." */
+export function numberSettingRange(setting: NumberSetting): string {
+  const zero = setting.zeroMeans ? `; 0 ${setting.zeroMeans}` : ''
+  return `From ${setting.min} to ${setting.max} ${setting.unit}${zero}.`
+}
+
+/** Every way a number setting can be wrong gets the same sentence: the field, its unit and its range. */
+function numberSetting(setting: NumberSetting) {
+  const zero = setting.zeroMeans ? ` (0 ${setting.zeroMeans})` : ''
+  const error = `${setting.label} must be a whole number of ${setting.unit} from ${setting.min} to ${setting.max}${zero}.`
+  return z.number({ error }).int({ error }).min(setting.min, { error }).max(setting.max, { error })
+}
+
+const settingOf = (key: NumberSettingKey) => numberSetting(NUMBER_SETTINGS.find((s) => s.key === key)!)
+
 export const settingsPatchSchema = z
   .object({
-    autoLockMinutes: z
-      .number()
-      .int()
-      .min(0)
-      .max(24 * 60),
-    lockOnSuspend: z.boolean(),
-    clipboardClearSeconds: z.number().int().min(0).max(600),
-    revealHideSeconds: z.number().int().min(3).max(600),
+    autoLockMinutes: settingOf('autoLockMinutes'),
+    lockOnSuspend: z.boolean({ error: 'Lock when the system sleeps must be on or off (true or false).' }),
+    clipboardClearSeconds: settingOf('clipboardClearSeconds'),
+    revealHideSeconds: settingOf('revealHideSeconds'),
   })
   .partial()
   .strict()
