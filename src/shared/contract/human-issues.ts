@@ -159,3 +159,19 @@ export function summarizeIssues(issues: FieldIssue[], shown = 4): string {
     ? `${head.join(' ')} And ${rest} more ${rest === 1 ? 'problem' : 'problems'}.`
     : head.join(' ')
 }
+
+/**
+ * A form's check before it sends: the same schema main will apply, worded the same way, so the
+ * person sees every problem at once and main's answer never differs from the form's.
+ */
+export function issuesFor(schema: z.ZodType, input: unknown): FieldIssue[] {
+  const parsed = schema.safeParse(input, { error: humanIssueMessage })
+  return parsed.success ? [] : fieldIssuesOf(parsed.error)
+}
+
+/** The first issue of each field, keyed by its path, for showing beside the field. */
+export function issuesByField(issues: readonly FieldIssue[]): Record<string, string> {
+  const byField: Record<string, string> = {}
+  for (const issue of issues) byField[issue.path] ??= issue.message
+  return byField
+}

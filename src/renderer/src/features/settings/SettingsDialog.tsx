@@ -1,5 +1,12 @@
 import { useState, type FormEvent } from 'react'
-import type { Settings } from '../../../../shared/contract'
+import {
+  NUMBER_SETTINGS,
+  numberSettingRange,
+  settingsPatchSchema,
+  type NumberSettingKey,
+  type Settings,
+} from '../../../../shared/contract/settings'
+import { issuesByField, issuesFor } from '../../../../shared/contract/human-issues'
 import { FormFooter } from '../../components/FormFooter'
 import { Modal } from '../../components/Modal'
 import { TextField } from '../../components/TextField'
@@ -8,11 +15,24 @@ import { useVaultStore, vaultSelectors } from '../../stores/vault-store'
 import { toast } from '../toasts/toast-store'
 import { KeychainSetting } from './KeychainSetting'
 
-const NUMBER_FIELDS: { key: Exclude<keyof Settings, 'lockOnSuspend'>; label: string; hint: string }[] = [
-  { key: 'autoLockMinutes', label: 'Lock after idle (minutes)', hint: '0 never locks on idle.' },
-  { key: 'revealHideSeconds', label: 'Hide revealed values after (seconds)', hint: 'From 3 to 600.' },
-  { key: 'clipboardClearSeconds', label: 'Clear the clipboard after (seconds)', hint: '0 never clears.' },
-]
+type Draft = Record<NumberSettingKey, string> & { lockOnSuspend: boolean }
+
+/**
+ * What the person typed, as the schema will see it: an empty box is null (so it reads "must be a
+ * whole number … from 0 to 1440", not a silent 0), a number is a number, and anything else stays
+ * text so the same sentence names it.
+ */
+function numberOf(text: string): number | string | null {
+  const trimmed = text.trim()
+  if (trimmed === '') return null
+  return /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed
+}
+
+function patchOf(draft: Draft): Record<string, unknown> {
+  const patch: Record<string, unknown> = { lockOnSuspend: draft.lockOnSuspend }
+  for (const { key } of NUMBER_SETTINGS) patch[key] = numberOf(draft[key])
+  return patch
+}
 
 export function SettingsDialog({ onClose }: { onClose(): void }) {
   const settings = useSettingsStore((s) => s.settings)
@@ -22,21 +42,27 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   const setKeychainUnlock = useVaultStore((s) => s.setKeychainUnlock)
   const [keychainUnlock, setKeychainDraft] = useState(keychain.enrolled)
   const [keychainError, setKeychainError] = useState<string | null>(null)
-  const [draft, setDraft] = useState(() => ({
+  const [localErrors, setLocalErrors] = useState<Record<string, string>>({})
+  const [draft, setDraft] = useState<Draft>(() => ({
     autoLockMinutes: String(settings.autoLockMinutes),
     revealHideSeconds: String(settings.revealHideSeconds),
     clipboardClearSeconds: String(settings.clipboardClearSeconds),
     lockOnSuspend: settings.lockOnSuspend,
   }))
 
+  // Main's refusal, if it still refuses what the form let through, lands beside the same fields.
+  const serverErrors = issuesByField(error?.params.issues ?? [])
+  const fieldErrors = { ...serverErrors, ...localErrors }
+  const unplaced = error && !error.params.issues?.length ? error.params.message : null
+  const errorCount = Object.keys(fieldErrors).length
+
   async function submit(event: FormEvent) {
     event.preventDefault()
-    const ok = await save({
-      autoLockMinutes: Number(draft.autoLockMinutes),
-      revealHideSeconds: Number(draft.revealHideSeconds),
-      clipboardClearSeconds: Number(draft.clipboardClearSeconds),
-      lockOnSuspend: draft.lockOnSuspend,
-    })
+    const patch = patchOf(draft)
+    const issues = issuesFor(settingsPatchSchema, patch)
+    setLocalErrors(issuesByField(issues))
+    if (issues.length > 0) return
+    const ok = await save(patch as Partial<Settings>)
     if (!ok) return
     if (keychainUnlock !== keychain.enrolled) {
       const refusal = await setKeychainUnlock(keychainUnlock)
@@ -50,15 +76,15 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   return (
     <Modal open onClose={onClose} title="Settings">
       <form onSubmit={submit} className="form" noValidate>
-        {NUMBER_FIELDS.map((field) => (
+        {NUMBER_SETTINGS.map((field) => (
           <TextField
             key={field.key}
-            label={field.label}
-            hint={field.hint}
+            label={`${field.label} (${field.unit})`}
+            hint={numberSettingRange(field)}
             inputMode="numeric"
             value={draft[field.key]}
             onChange={(value) => setDraft((d) => ({ ...d, [field.key]: value }))}
-            error={error?.params.issues?.find((issue) => issue.path === field.key)?.message}
+            error={fieldErrors[field.key]}
           />
         ))}
         <label className="checkbox">
@@ -71,7 +97,13 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
         </label>
         <KeychainSetting keychain={keychain} checked={keychainUnlock} onChange={setKeychainDraft} />
         <FormFooter
-          error={error?.params.message ?? keychainError ?? undefined}
+          error={
+            unplaced ??
+            keychainError ??
+            (errorCount > 0
+              ? `${errorCount === 1 ? 'One setting needs' : `${errorCount} settings need`} correcting; each says how above.`
+              : undefined)
+          }
           onCancel={onClose}
           submitLabel="Save settings"
         />
