@@ -6,6 +6,7 @@ type ConnectionHandlers = Pick<
   Handlers,
   | 'connections.list'
   | 'connections.slice'
+  | 'connections.facets'
   | 'connections.get'
   | 'connections.upsert'
   | 'connections.upsertBatch'
@@ -32,6 +33,7 @@ export function connectionHandlers(service: ConnectionsService, events: EventBus
   return {
     'connections.list': (input) => service.list(input),
     'connections.slice': (input) => service.slice(input),
+    'connections.facets': () => service.facets(),
     'connections.get': (input) => service.get(input.id),
     'connections.upsert': (input, context) => {
       const result = service.save(input, 'upsert', context.origin)

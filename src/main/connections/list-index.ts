@@ -1,6 +1,7 @@
-import type { ConnectionScope, ConnectionStatus, ListSort } from '../../shared/contract'
+import type { ConnectionFacets, ConnectionScope, ConnectionStatus, ListSort } from '../../shared/contract'
+import { defaultOrderOf } from '../../shared/contract/connections'
 import type { CursorDirection, CursorPosition } from './cursor'
-import { foldCase, NO_EXPIRY, type ListFilter } from './list-query'
+import { expiryBounds, foldCase, NO_EXPIRY, STATUS_RANKS, type ListFilter } from './list-query'
 
 // The connections list in memory: every connection's list columns (never a value, never metadata),
 // with one order per sort, so connections.list and connections.slice answer any filter in any sort
@@ -45,11 +46,15 @@ export interface ListIndex {
   existsBeyond(filter: ListFilter, direction: CursorDirection, position: CursorPosition): boolean
   /** Ids [offset, offset + limit) of the filtered, sorted list, and how many match in all. */
   slice(filter: ListFilter, offset: number, limit: number): { total: number; ids: string[] }
+  /** Pieces, projects and remotes with their counts (one pass, kept until the next change). */
+  facets(): ConnectionFacets
   /** What it keeps between queries, for tests. */
   stats(): { size: number; orders: number; slices: number; names: number }
 }
 
 const STATUS_CODES: Record<ConnectionStatus, number> = { ACTIVE: 0, MISSING: 1, ERROR: 2 }
+/** The status sort's rank of each status code. */
+const STATUS_RANK_OF_CODE = [STATUS_RANKS.ACTIVE, STATUS_RANKS.MISSING, STATUS_RANKS.ERROR]
 const SCOPE_CODES: Record<ConnectionScope, number> = { PROJECT: 0, PLATFORM: 1 }
 /** Slices of recent filters kept whole (scrolling asks for the same filter again and again). */
 const SLICES_KEPT = 16
@@ -106,6 +111,14 @@ function remembered<T>(kept: Map<string, T>, key: string, most: number, compute:
   return value
 }
 
+/** Whether the filter reads its sort's order backwards (each order is kept its natural way). */
+const reversed = (filter: ListFilter) => filter.order !== defaultOrderOf(filter.sort)
+
+/** Most connections first, then by value in code point order. */
+function byCount<T extends { count: number }>(facets: T[], valueOf: (facet: T) => string): T[] {
+  return facets.sort((a, b) => b.count - a.count || compareCodePoints(valueOf(a), valueOf(b)))
+}
+
 export function createListIndex(): ListIndex {
   let capacity = 0
   /** Slots handed out so far; a removed connection's slot goes to `free` for the next one. */
@@ -129,6 +142,9 @@ export function createListIndex(): ListIndex {
   const projectsOf: (readonly string[] | undefined)[] = []
   const pieceCodes = new Map<string, number>()
   const remoteCodes = new Map<string, number>()
+  /** Per piece code: its place among the piece names in code point order (the pieceName sort). */
+  let pieceRank = new Int32Array(0)
+  let facets: ConnectionFacets | null = null
   const orders = new Map<ListSort, Int32Array>()
   const slices = new Map<string, Int32Array>()
   /** Per name search and per project: 1 for each slot that matches; kept up to date by apply. */
@@ -199,6 +215,25 @@ export function createListIndex(): ListIndex {
       return compareText(sortNames[a]!, sortNames[b]!, plain) || compareText(ids[a]!, ids[b]!, plain)
     },
     expiry: (a, b) => expiry[a]! - expiry[b]! || compareText(ids[a]!, ids[b]!, plainIds(a, b)),
+    status: (a, b) =>
+      STATUS_RANK_OF_CODE[status[a]!]! - STATUS_RANK_OF_CODE[status[b]!]! ||
+      expiry[a]! - expiry[b]! ||
+      compareText(ids[a]!, ids[b]!, plainIds(a, b)),
+    pieceName: (a, b) =>
+      pieceRank[piece[a]!]! - pieceRank[piece[b]!]! || compareText(ids[a]!, ids[b]!, plainIds(a, b)),
+  }
+
+  /** Ranks the piece names again when a new one has come in (pieces are few: dozens, not thousands). */
+  function rankPieces(): void {
+    if (pieceRank.length === pieceCodes.size) return
+    const names = [...pieceCodes.keys()].sort(compareCodePoints)
+    pieceRank = new Int32Array(pieceCodes.size)
+    names.forEach((name, rank) => (pieceRank[pieceCodes.get(name)!] = rank))
+  }
+
+  function pieceNameOf(slot: number): string {
+    for (const [name, code] of pieceCodes) if (code === piece[slot]) return name
+    return ''
   }
 
   /** Negative when `slot` comes before `position` in the list, positive after, 0 when it is that row. */
@@ -207,6 +242,23 @@ export function createListIndex(): ListIndex {
     if (sort === 'displayName') {
       const name = nocaseKey(typeof position.key === 'string' ? position.key : String(position.key ?? ''))
       return (slot) => compareCodePoints(sortNames[slot]!, name) || compareCodePoints(ids[slot]!, id)
+    }
+    if (sort === 'pieceName') {
+      const name = String(position.key ?? '')
+      const known = pieceCodes.get(name)
+      // A piece still in the index compares by rank; one that has gone by its name.
+      if (known !== undefined) {
+        const rank = pieceRank[known]!
+        return (slot) => pieceRank[piece[slot]!]! - rank || compareCodePoints(ids[slot]!, id)
+      }
+      return (slot) => compareCodePoints(pieceNameOf(slot), name) || compareCodePoints(ids[slot]!, id)
+    }
+    if (sort === 'status') {
+      const key = String(position.key ?? '')
+      const rank = Number(key.slice(0, 1))
+      const at = Number(key.slice(1))
+      return (slot) =>
+        STATUS_RANK_OF_CODE[status[slot]!]! - rank || expiry[slot]! - at || compareCodePoints(ids[slot]!, id)
     }
     const key = Number(position.key ?? NO_EXPIRY)
     if (sort === 'expiry') return (slot) => expiry[slot]! - key || compareCodePoints(ids[slot]!, id)
@@ -217,6 +269,7 @@ export function createListIndex(): ListIndex {
   function orderFor(sort: ListSort): Int32Array {
     let order = orders.get(sort)
     if (!order) {
+      rankPieces()
       order = new Int32Array(live)
       let at = 0
       for (let slot = 0; slot < used; slot += 1) if (alive[slot]) order[at++] = slot
@@ -317,6 +370,10 @@ export function createListIndex(): ListIndex {
       statusMask |= 1 << STATUS_CODES[value]
     const scopeCode = filter.scope === undefined ? -1 : SCOPE_CODES[filter.scope]
     const names = filter.displayName === undefined ? null : namesMatching(filter.displayName)
+    const bounds = expiryBounds(filter)
+    const byExpiry = bounds !== null
+    const above = bounds?.above ?? 0
+    const atMost = bounds?.atMost ?? 0
     const byPiece = pieceCode >= 0
     const byRemote = remoteCode >= 0
     const byStatus = statusMask !== 7
@@ -326,6 +383,7 @@ export function createListIndex(): ListIndex {
       (!byRemote || remote[slot] === remoteCode) &&
       (!byStatus || ((statusMask >> status[slot]!) & 1) === 1) &&
       (!byScope || scope[slot] === scopeCode) &&
+      (!byExpiry || (expiry[slot]! > above && expiry[slot]! <= atMost)) &&
       (names === null || names[slot] === 1) &&
       (project === undefined || project[slot] === 1)
   }
@@ -360,12 +418,10 @@ export function createListIndex(): ListIndex {
     const test = matcher(filter)
     if (test === null || limit <= 0) return []
     const order = orderFor(filter.sort)
-    const step = direction === 'next' ? 1 : -1
-    let i = position
-      ? startAfter(order, filter.sort, direction, position)
-      : direction === 'next'
-        ? 0
-        : order.length - 1
+    // Each order is kept one way, the sort's natural one; the other way reads it from the end.
+    const way = reversed(filter) ? (direction === 'next' ? 'prev' : 'next') : direction
+    const step = way === 'next' ? 1 : -1
+    let i = position ? startAfter(order, filter.sort, way, position) : way === 'next' ? 0 : order.length - 1
     const found: string[] = []
     for (; i >= 0 && i < order.length; i += step) {
       const slot = order[i]!
@@ -385,9 +441,48 @@ export function createListIndex(): ListIndex {
       const order = orderFor(filter.sort)
       const matching = new Int32Array(order.length)
       let at = 0
-      for (let i = 0; i < order.length; i += 1) if (test(order[i]!)) matching[at++] = order[i]!
+      if (reversed(filter)) {
+        for (let i = order.length - 1; i >= 0; i -= 1) if (test(order[i]!)) matching[at++] = order[i]!
+      } else {
+        for (let i = 0; i < order.length; i += 1) if (test(order[i]!)) matching[at++] = order[i]!
+      }
       return matching.slice(0, at)
     })
+  }
+
+  /** Counts per piece, project and remote in one pass over the live slots. */
+  function countFacets(): ConnectionFacets {
+    const perPiece = new Int32Array(pieceCodes.size)
+    const perRemote = new Int32Array(remoteCodes.size)
+    const perProject = new Map<string, number>()
+    for (let slot = 0; slot < used; slot += 1) {
+      if (!alive[slot]) continue
+      perPiece[piece[slot]!]! += 1
+      perRemote[remote[slot]!]! += 1
+      const projects = projectsOf[slot]
+      if (projects)
+        for (const project of projects) perProject.set(project, (perProject.get(project) ?? 0) + 1)
+    }
+    const counted = <T>(
+      codes: Map<string, number>,
+      counts: Int32Array,
+      make: (value: string, count: number) => T,
+    ) => [...codes].filter(([, code]) => counts[code]! > 0).map(([value, code]) => make(value, counts[code]!))
+    return {
+      total: live,
+      pieces: byCount(
+        counted(pieceCodes, perPiece, (pieceName, count) => ({ pieceName, count })),
+        (f) => f.pieceName,
+      ),
+      projects: byCount(
+        [...perProject].map(([projectId, count]) => ({ projectId, count })),
+        (f) => f.projectId,
+      ),
+      remotes: byCount(
+        counted(remoteCodes, perRemote, (key, count) => ({ remoteId: key === '' ? null : key, count })),
+        (f) => f.remoteId ?? '',
+      ),
+    }
   }
 
   return {
@@ -397,6 +492,7 @@ export function createListIndex(): ListIndex {
     apply(put, removed) {
       if (put.length === 0 && removed.length === 0) return
       slices.clear()
+      facets = null
       const changedSlots: number[] = []
       for (const id of removed) {
         const slot = slotOf.get(id)
@@ -423,6 +519,7 @@ export function createListIndex(): ListIndex {
         changedSlots.push(slot)
       }
       const distinct = [...new Set(changedSlots)]
+      rankPieces()
       refreshHits(distinct)
       for (const [sort, order] of orders) orders.set(sort, reorder(order, distinct, sort))
     },
@@ -435,6 +532,7 @@ export function createListIndex(): ListIndex {
       for (let i = offset; i < end; i += 1) page.push(ids[matching[i]!]!)
       return { total: matching.length, ids: page }
     },
+    facets: () => (facets ??= countFacets()),
     stats: () => ({ size: live, orders: orders.size, slices: slices.size, names: nameHits.size }),
   }
 }

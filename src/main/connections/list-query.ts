@@ -1,4 +1,11 @@
-import type { ConnectionScope, ConnectionStatus, ListSort } from '../../shared/contract'
+import type {
+  ConnectionScope,
+  ConnectionStatus,
+  ExpiryState,
+  ListSort,
+  SortOrder,
+} from '../../shared/contract'
+import { EXPIRING_SOON_MS } from '../../shared/contract/connections'
 import type { CursorDirection, CursorPosition } from './cursor'
 import { ROW_COLUMNS } from './rows'
 
@@ -11,7 +18,13 @@ export interface ListFilter {
   projectId?: string | undefined
   /** null: local-only connections; undefined: any. */
   remoteId?: string | null | undefined
+  /** Sorted and without repeats; never both states spelled out as a filter and as none. */
+  expiry?: ExpiryState[] | undefined
+  /** The instant `expiry` is judged at (main's clock); present exactly when `expiry` is. */
+  now?: number | undefined
   sort: ListSort
+  /** Explicit: which way the sort's key runs. */
+  order: SortOrder
 }
 
 export interface Sql {
@@ -22,23 +35,35 @@ export interface Sql {
 /** Later than any date JavaScript can represent, so "no expiry" sorts after every real one. */
 export const NO_EXPIRY = 8_640_000_000_000_001
 
-interface SortSpec {
-  /** The ORDER BY expression. */
-  key: string
-  descending: boolean
-}
+/** How the status sort ranks statuses: problems first. */
+export const STATUS_RANKS: Record<ConnectionStatus, number> = { ERROR: 0, MISSING: 1, ACTIVE: 2 }
+/** Digits of an expiry in a status key: NO_EXPIRY has 16, so keys compare as text in number order. */
+const EXPIRY_DIGITS = 17
 
 /**
- * Most recently updated and created first; names A→Z ignoring ASCII case; soonest expiry first with
- * connections that never expire last. Every order ends in id, so it is total and a keyset cursor
- * can neither skip nor repeat a row (Activepieces compares `created` to the second, without a
- * tie-breaker — REFERENCE.md §1.2).
+ * The status sort's key: the status's rank, then the token's expiry, as one string, so a cursor
+ * holds one value and SQL compares it as text. Within ACTIVE this puts expired tokens first, then
+ * those about to expire, then fresh ones, then those that never expire: the badge's order.
  */
-export const SORTS: Record<ListSort, SortSpec> = {
-  updated: { key: 'c.updated_ms', descending: true },
-  created: { key: 'c.created_ms', descending: true },
-  displayName: { key: 'c.display_name COLLATE NOCASE', descending: false },
-  expiry: { key: `ifnull(c.token_expires_ms, ${NO_EXPIRY})`, descending: false },
+export function statusSortKey(status: ConnectionStatus, expiryKey: number): string {
+  return `${STATUS_RANKS[status]}${String(expiryKey).padStart(EXPIRY_DIGITS, '0')}`
+}
+
+const STATUS_KEY_SQL = `printf('%d%0${EXPIRY_DIGITS}d', CASE c.status WHEN 'ERROR' THEN 0 WHEN 'MISSING' THEN 1 ELSE 2 END, ifnull(c.token_expires_ms, ${NO_EXPIRY}))`
+
+/**
+ * The ORDER BY expression of each sort, ascending. Names ignore ASCII case; pieces compare by
+ * package name, byte for byte; "no expiry" is larger than every expiry. Every order ends in id, in
+ * the key's direction, so it is total and a keyset cursor can neither skip nor repeat a row
+ * (Activepieces compares `created` to the second, without a tie-breaker — REFERENCE.md §1.2).
+ */
+export const SORT_KEYS: Record<ListSort, string> = {
+  updated: 'c.updated_ms',
+  created: 'c.created_ms',
+  displayName: 'c.display_name COLLATE NOCASE',
+  expiry: `ifnull(c.token_expires_ms, ${NO_EXPIRY})`,
+  status: STATUS_KEY_SQL,
+  pieceName: 'c.piece_name',
 }
 
 /** The SQL function the repository registers on each database handle: foldCase below. */
@@ -93,6 +118,11 @@ function whereOf(filter: ListFilter): Sql {
     )
     params.push(filter.projectId)
   }
+  const expiry = expiryBounds(filter)
+  if (expiry) {
+    terms.push('c.token_expires_ms > ? AND c.token_expires_ms <= ?')
+    params.push(expiry.above, expiry.atMost)
+  }
   if (filter.displayName !== undefined) {
     // instr, not LIKE: '%' and '_' in what the user typed are literal characters (Activepieces
     // passes them to ILIKE unescaped, so "50%" matches "50 people").
@@ -102,19 +132,34 @@ function whereOf(filter: ListFilter): Sql {
   return { sql: terms.length > 0 ? terms.join(' AND ') : '1', params }
 }
 
-function ascendingFor(sort: ListSort, direction: CursorDirection): boolean {
-  const forward = !SORTS[sort].descending
+/**
+ * The expiry filter as one range, (above, atMost]: expired is (-inf, now], expiring is
+ * (now, now + EXPIRING_SOON_MS], both is their union. The list in memory tests the same range.
+ */
+export function expiryBounds(filter: ListFilter): { above: number; atMost: number } | null {
+  if (!filter.expiry || filter.expiry.length === 0) return null
+  const now = filter.now ?? 0
+  const expired = filter.expiry.includes('expired')
+  const expiring = filter.expiry.includes('expiring')
+  return {
+    above: expired ? -Number.MAX_VALUE : now,
+    atMost: expiring ? now + EXPIRING_SOON_MS : now,
+  }
+}
+
+function ascendingFor(filter: ListFilter, direction: CursorDirection): boolean {
+  const forward = filter.order === 'asc'
   return direction === 'next' ? forward : !forward
 }
 
 function orderBy(sort: ListSort, ascending: boolean): string {
   const way = ascending ? 'ASC' : 'DESC'
-  return `ORDER BY ${SORTS[sort].key} ${way}, c.id ${way}`
+  return `ORDER BY ${SORT_KEYS[sort]} ${way}, c.id ${way}`
 }
 
 /** Rows strictly beyond (key, id) in the sort's order. */
 function keyset(sort: ListSort, ascending: boolean, position: CursorPosition): Sql {
-  const key = SORTS[sort].key
+  const key = SORT_KEYS[sort]
   const op = ascending ? '>' : '<'
   return {
     sql: `${key} ${op}= ? AND (${key} ${op} ? OR c.id ${op} ?)`,
@@ -134,7 +179,7 @@ export function pageIdsQuery(
   limit: number,
 ): Sql {
   const where = whereOf(filter)
-  const ascending = ascendingFor(filter.sort, direction)
+  const ascending = ascendingFor(filter, direction)
   const after = position ? keyset(filter.sort, ascending, position) : null
   return {
     sql:
@@ -151,7 +196,7 @@ export function existsBeyondQuery(
   position: CursorPosition,
 ): Sql {
   const where = whereOf(filter)
-  const after = keyset(filter.sort, ascendingFor(filter.sort, direction), position)
+  const after = keyset(filter.sort, ascendingFor(filter, direction), position)
   return {
     sql: `SELECT EXISTS (SELECT 1 FROM connections c WHERE ${after.sql} AND ${where.sql}) AS found`,
     params: [...after.params, ...where.params],
@@ -169,7 +214,7 @@ export function sliceIdsQuery(filter: ListFilter, offset: number, limit: number)
   return {
     sql:
       `SELECT c.id FROM connections c WHERE ${where.sql} ` +
-      `${orderBy(filter.sort, !SORTS[filter.sort].descending)} LIMIT ? OFFSET ?`,
+      `${orderBy(filter.sort, filter.order === 'asc')} LIMIT ? OFFSET ?`,
     params: [...where.params, limit, offset],
   }
 }
@@ -180,7 +225,14 @@ export const rowsByIdsQuery = `SELECT ${ROW_COLUMNS} FROM connections c WHERE c.
 /** The value a cursor stores for a row: what the sort's key compares (under its collation). */
 export function cursorKeyOf(
   sort: ListSort,
-  row: { updated_ms: number; created_ms: number; display_name: string; token_expires_ms: number | null },
+  row: {
+    updated_ms: number
+    created_ms: number
+    display_name: string
+    piece_name: string
+    status: ConnectionStatus
+    token_expires_ms: number | null
+  },
 ): string | number {
   switch (sort) {
     case 'updated':
@@ -191,5 +243,9 @@ export function cursorKeyOf(
       return row.display_name
     case 'expiry':
       return row.token_expires_ms ?? NO_EXPIRY
+    case 'status':
+      return statusSortKey(row.status, row.token_expires_ms ?? NO_EXPIRY)
+    case 'pieceName':
+      return row.piece_name
   }
 }

@@ -1,5 +1,6 @@
 import type {
   AppConnection,
+  ConnectionFacets,
   ConnectionOwner,
   ConnectionValue,
   FlowReference,
@@ -15,6 +16,7 @@ import {
   type ErrorCode,
   type ErrorParamsByCode,
 } from '../../shared/errors'
+import { defaultOrderOf } from '../../shared/contract/connections'
 import { createRepositoryAccess } from '../vault/repository-access'
 import type { VaultSession } from '../vault/session'
 import {
@@ -33,6 +35,7 @@ import {
   type ListFilter,
 } from './list-query'
 import { createListIndexes, type ListIndexes } from './list-index-source'
+import { facetsQueries, facetsOf } from './facets'
 import { pickCopyField } from './copy-field'
 import {
   createConnectionsRepository,
@@ -67,8 +70,9 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
 
   function list(input: Input<'connections.list'>): Page<AppConnection> {
     return withVault((session, repository) => {
-      const filter = listFilterOf(input)
-      const fingerprint = fingerprintOf({ ...filter })
+      const filter = listFilterOf(input, clock.now())
+      // Bound to the filter, not to the instant its expiry was judged at: the next page judges again.
+      const fingerprint = fingerprintOf({ ...filter, now: undefined })
       const cursor = input.cursor ? cursors.decode(input.cursor, 'connections', fingerprint) : null
       const direction: CursorDirection = cursor?.direction ?? 'next'
       const position = cursor?.position ?? null
@@ -99,7 +103,7 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
 
   function slice(input: Input<'connections.slice'>): { data: AppConnection[]; total: number } {
     return withVault((session, repository) => {
-      const filter = listFilterOf(input)
+      const filter = listFilterOf(input, clock.now())
       const index = listIndexes.at(session)
       const { total, ids } = index
         ? index.slice(filter, input.offset, input.limit)
@@ -110,6 +114,14 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
               .map((row) => row.id),
           }
       return { data: connectionsOf(repository, rowsInOrder(repository, ids)), total }
+    })
+  }
+
+  /** From the list in memory when it is ready (one pass, kept until a change), else by SQL. */
+  function facets(): ConnectionFacets {
+    return withVault((session, repository) => {
+      const index = listIndexes.at(session)
+      return index ? index.facets() : facetsOf(facetsQueries.map((sql) => repository.all(sql)))
     })
   }
 
@@ -542,6 +554,7 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
   return {
     list,
     slice,
+    facets,
     get,
     save,
     saveBatch,
@@ -561,8 +574,12 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
 export type ConnectionsService = ReturnType<typeof createConnectionsService>
 
 /** The filter and sort a cursor is bound to. limit is not part of it: a page size may change between pages. */
-function listFilterOf(input: Input<'connections.slice'> | Input<'connections.list'>): ListFilter {
+function listFilterOf(
+  input: Input<'connections.slice'> | Input<'connections.list'>,
+  nowMs: number,
+): ListFilter {
   const statuses = input.status ? [...new Set(input.status)].sort() : undefined
+  const expiry = input.expiry ? [...new Set(input.expiry)].sort() : undefined
   return {
     pieceName: input.pieceName,
     displayName: input.displayName,
@@ -571,7 +588,10 @@ function listFilterOf(input: Input<'connections.slice'> | Input<'connections.lis
     scope: input.scope,
     projectId: input.projectId,
     remoteId: input.remoteId,
+    expiry,
+    now: expiry ? nowMs : undefined,
     sort: input.sort,
+    order: input.order ?? defaultOrderOf(input.sort),
   }
 }
 

@@ -17,7 +17,18 @@ export const CONNECTION_TYPES = [
 export const CONNECTION_STATUSES = ['ACTIVE', 'MISSING', 'ERROR'] as const
 export const CONNECTION_SCOPES = ['PROJECT', 'PLATFORM'] as const
 export const SYNC_STATES = ['LOCAL', 'SYNCED', 'PENDING', 'CONFLICT'] as const
-export const LIST_SORTS = ['updated', 'created', 'displayName', 'expiry'] as const
+/**
+ * updated and created: when; displayName and pieceName: text (names ignoring ASCII case, pieces by
+ * package name); expiry: the token's expiry, none last; status: problems first (ERROR, then
+ * MISSING, then ACTIVE), each by token expiry (so expired, then expiring, then fresh, then none).
+ */
+export const LIST_SORTS = ['updated', 'created', 'displayName', 'expiry', 'status', 'pieceName'] as const
+/** asc: smallest key first. Omitted, each sort goes its natural way: dates newest first, the rest asc. */
+export const SORT_ORDERS = ['asc', 'desc'] as const
+/** expired: the token's expiry has passed; expiring: it passes within EXPIRING_SOON_MS from now. */
+export const EXPIRY_STATES = ['expired', 'expiring'] as const
+/** "Expiring soon": within a day, time for a person to act before a nightly flow fails. */
+export const EXPIRING_SOON_MS = 24 * 60 * 60 * 1000
 
 export const connectionTypeSchema = z.enum(CONNECTION_TYPES)
 export const connectionStatusSchema = z.enum(CONNECTION_STATUSES)
@@ -28,6 +39,12 @@ export type ConnectionStatus = z.infer<typeof connectionStatusSchema>
 export type ConnectionScope = z.infer<typeof connectionScopeSchema>
 export type SyncState = (typeof SYNC_STATES)[number]
 export type ListSort = (typeof LIST_SORTS)[number]
+export type SortOrder = (typeof SORT_ORDERS)[number]
+export type ExpiryState = (typeof EXPIRY_STATES)[number]
+
+/** The sort's natural order, when a list names none. */
+export const defaultOrderOf = (sort: ListSort): SortOrder =>
+  sort === 'updated' || sort === 'created' ? 'desc' : 'asc'
 
 const nonEmpty = (what: string, max = 10_000) =>
   z.string().min(1, `${what} is required.`).max(max, `${what} is too long.`)
@@ -191,6 +208,15 @@ export interface AppConnection {
   health: ConnectionHealth
 }
 
+/** What the vault holds, with counts: the filter bar's pickers. Each list is most-used first. */
+export interface ConnectionFacets {
+  total: number
+  pieces: { pieceName: string; count: number }[]
+  projects: { projectId: string; count: number }[]
+  /** remoteId null: local-only connections. */
+  remotes: { remoteId: string | null; count: number }[]
+}
+
 export interface Page<T> {
   data: T[]
   next: string | null
@@ -211,7 +237,14 @@ export const connectionFilterSchema = z
     projectId: z.string().min(1).max(200).optional(),
     /** null means local-only connections. */
     remoteId: z.string().min(1).max(200).nullable().optional(),
+    /**
+     * Token expiry against main's clock at the time of the call: 'expired' when it has passed,
+     * 'expiring' when it passes within EXPIRING_SOON_MS; both, either. Connections without an expiry
+     * never match. Status is not consulted (combine with status for that).
+     */
+    expiry: z.array(z.enum(EXPIRY_STATES)).min(1).max(2).optional(),
     sort: z.enum(LIST_SORTS).default('updated'),
+    order: z.enum(SORT_ORDERS).optional(),
   })
   .strict()
 export type ConnectionFilter = z.input<typeof connectionFilterSchema>
@@ -324,6 +357,8 @@ export const connectionsProcedures = {
       limit: z.number().int().min(1).max(500).default(100),
     }),
   ).returns<{ data: AppConnection[]; total: number }>(),
+  /** Pieces, projects and remotes in the vault, with how many connections each has. */
+  'connections.facets': procedure(z.object({}).strict()).returns<ConnectionFacets>(),
   'connections.get': procedure(z.object({ id }).strict()).returns<AppConnection>(),
   'connections.upsert': procedure(upsertConnectionSchema).returns<{
     connection: AppConnection

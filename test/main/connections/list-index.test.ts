@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ConnectionScope, ConnectionStatus, ListSort } from '../../../src/shared/contract'
-import { LIST_SORTS } from '../../../src/shared/contract/connections'
+import type { ConnectionScope, ConnectionStatus, ListSort, SortOrder } from '../../../src/shared/contract'
+import { defaultOrderOf, LIST_SORTS, SORT_ORDERS } from '../../../src/shared/contract/connections'
 import {
   compareCodePoints,
   createListIndex,
@@ -9,7 +9,7 @@ import {
   type ListIndex,
 } from '../../../src/main/connections/list-index'
 import { createListIndexes } from '../../../src/main/connections/list-index-source'
-import type { ListFilter } from '../../../src/main/connections/list-query'
+import { statusSortKey, type ListFilter } from '../../../src/main/connections/list-query'
 import { connectionsHarness, type ConnectionsHarness } from './support'
 
 // The connections list in memory (src/main/connections/list-index.ts): its orders must stay what a
@@ -25,13 +25,14 @@ const entryArbitrary = fc.record({
     'conn_\uE000',
   ),
   displayName: fc.constantFrom(...NAMES),
-  pieceName: fc.constantFrom('slack', 'gmail'),
+  // Pieces arrive in any order, so their ranks (the pieceName sort) are worked out again as they do.
+  pieceName: fc.constantFrom('slack', 'gmail', 'asana', '😀piece', '\uE000piece'),
   status: fc.constantFrom<ConnectionStatus>('ACTIVE', 'MISSING', 'ERROR'),
   scope: fc.constantFrom<ConnectionScope>('PROJECT', 'PLATFORM'),
   remoteKey: fc.constantFrom('', 'remote_a'),
   createdMs: fc.integer({ min: 0, max: 3 }),
   updatedMs: fc.integer({ min: 0, max: 3 }),
-  expiryKey: fc.constantFrom(5, 10, 8_640_000_000_000_001),
+  expiryKey: fc.constantFrom(5, 10, 100, 86_400_010, 8_640_000_000_000_001),
   projectIds: fc.subarray(['p1', 'p2']),
 })
 
@@ -42,8 +43,51 @@ function positionOf(entry: ListEntry, sort: ListSort) {
     created: entry.createdMs,
     displayName: entry.displayName,
     expiry: entry.expiryKey,
+    status: statusSortKey(entry.status, entry.expiryKey),
+    pieceName: entry.pieceName,
   }
   return { key: keys[sort], id: entry.id }
+}
+
+const compareIds = (a: string, b: string) => compareCodePoints(a, b)
+const STATUS_RANK: Record<ConnectionStatus, number> = { ERROR: 0, MISSING: 1, ACTIVE: 2 }
+const nocase = (text: string) => text.replace(/[A-Z]/g, (letter) => letter.toLowerCase())
+
+/** What each sort means in the ascending direction, written apart from the index. */
+function ascending(sort: ListSort): (a: ListEntry, b: ListEntry) => number {
+  const byId = (a: ListEntry, b: ListEntry) => compareIds(a.id, b.id)
+  const keyed: Record<ListSort, (a: ListEntry, b: ListEntry) => number> = {
+    updated: (a, b) => a.updatedMs - b.updatedMs,
+    created: (a, b) => a.createdMs - b.createdMs,
+    displayName: (a, b) => compareCodePoints(nocase(a.displayName), nocase(b.displayName)),
+    expiry: (a, b) => a.expiryKey - b.expiryKey,
+    status: (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.expiryKey - b.expiryKey,
+    pieceName: (a, b) => compareCodePoints(a.pieceName, b.pieceName),
+  }
+  return (a, b) => keyed[sort](a, b) || byId(a, b)
+}
+
+/** The filter and sort by brute force: expiry as the contract states it, (now, now + 24 h]. */
+function modelOf(entries: ListEntry[], filter: ListFilter): string[] {
+  const day = 24 * 60 * 60 * 1000
+  const now = filter.now ?? 0
+  const inExpiry = (e: ListEntry) =>
+    !filter.expiry ||
+    (filter.expiry.includes('expired') && e.expiryKey <= now) ||
+    (filter.expiry.includes('expiring') && e.expiryKey > now && e.expiryKey <= now + day)
+  const matching = entries.filter(
+    (e) =>
+      (filter.pieceName === undefined || e.pieceName === filter.pieceName) &&
+      (filter.status === undefined || filter.status.includes(e.status)) &&
+      (filter.scope === undefined || e.scope === filter.scope) &&
+      (filter.remoteId === undefined || e.remoteKey === (filter.remoteId ?? '')) &&
+      (filter.projectId === undefined || e.projectIds.includes(filter.projectId)) &&
+      (filter.displayName === undefined || e.displayName.toLowerCase().includes(filter.displayName)) &&
+      inExpiry(e),
+  )
+  const sorted = matching.sort(ascending(filter.sort))
+  if ((filter.order as SortOrder) === 'desc') sorted.reverse()
+  return sorted.map((e) => e.id)
 }
 
 /** Every id of the list in a sort's order, walked a page at a time; `entries` holds each row as it is now. */
@@ -76,8 +120,9 @@ describe('the list in memory', () => {
           index.apply(initial, [])
           put(initial)
           // Orders and filters built before the changes, so apply must keep them up to date.
-          for (const sort of LIST_SORTS) walkAll(index, { sort }, latest)
-          index.slice({ sort: 'updated', displayName: 's', projectId: 'p1' }, 0, 5)
+          for (const sort of LIST_SORTS) walkAll(index, { sort, order: defaultOrderOf(sort) }, latest)
+          index.slice({ sort: 'updated', order: 'desc', displayName: 's', projectId: 'p1' }, 0, 5)
+          index.facets()
           for (const batch of batches) {
             const ids = [...latest.keys()]
             const removed = batch.remove.map((n) => ids[n % Math.max(1, ids.length)]!).filter(Boolean)
@@ -88,20 +133,29 @@ describe('the list in memory', () => {
           const fresh = createListIndex()
           fresh.apply([...latest.values()], [])
           expect(index.size).toBe(latest.size)
-          const filters: Omit<ListFilter, 'sort'>[] = [
+          const filters: Omit<ListFilter, 'sort' | 'order'>[] = [
             {},
             { displayName: 's', projectId: 'p1' },
             { status: ['ERROR', 'MISSING'], remoteId: null },
             { pieceName: 'gmail', scope: 'PLATFORM', remoteId: 'remote_a' },
             { projectId: 'p2' },
+            { expiry: ['expired'], now: 10 },
+            { expiry: ['expiring'], now: 10 },
+            { expiry: ['expired', 'expiring'], now: 10, status: ['ACTIVE'] },
           ]
           for (const sort of LIST_SORTS) {
-            for (const filter of filters) {
-              const full = { ...filter, sort }
-              expect(walkAll(index, full, latest)).toEqual(walkAll(fresh, full, latest))
-              expect(index.slice(full, 1, 4)).toEqual(fresh.slice(full, 1, 4))
+            for (const order of SORT_ORDERS) {
+              for (const filter of filters) {
+                const full = { ...filter, sort, order }
+                const walked = walkAll(index, full, latest)
+                expect(walked).toEqual(walkAll(fresh, full, latest))
+                expect(walked).toEqual(modelOf([...latest.values()], full))
+                expect(index.slice(full, 1, 4)).toEqual(fresh.slice(full, 1, 4))
+              }
             }
           }
+          expect(index.facets()).toEqual(fresh.facets())
+          expect(index.facets().pieces.reduce((sum, piece) => sum + piece.count, 0)).toBe(latest.size)
         },
       ),
       { numRuns: 150 },
@@ -139,10 +193,13 @@ describe('the list in memory', () => {
       [],
     )
     for (const filter of [{ pieceName: 'gmail' }, { remoteId: 'remote_x' }, { projectId: 'p9' }]) {
-      expect(index.slice({ ...filter, sort: 'updated' }, 0, 10)).toEqual({ total: 0, ids: [] })
-      expect(index.page({ ...filter, sort: 'updated' }, 'next', null, 10)).toEqual([])
+      expect(index.slice({ ...filter, sort: 'updated', order: 'desc' }, 0, 10)).toEqual({ total: 0, ids: [] })
+      expect(index.page({ ...filter, sort: 'updated', order: 'desc' }, 'next', null, 10)).toEqual([])
     }
-    expect(index.slice({ projectId: 'p1', sort: 'updated' }, 0, 10)).toEqual({ total: 1, ids: ['c1'] })
+    expect(index.slice({ projectId: 'p1', sort: 'updated', order: 'desc' }, 0, 10)).toEqual({
+      total: 1,
+      ids: ['c1'],
+    })
   })
 })
 

@@ -7,7 +7,7 @@ import type {
   ListSort,
   Page,
 } from '../../../src/shared/contract'
-import { LIST_SORTS } from '../../../src/shared/contract/connections'
+import { defaultOrderOf, LIST_SORTS, SORT_ORDERS } from '../../../src/shared/contract/connections'
 import { createListIndexes, type ListIndexTuning } from '../../../src/main/connections/list-index-source'
 import { TEST_PASSWORD } from '../../support/vault'
 import { connectionsHarness, insertRemote, SLACK, type ConnectionsHarness } from './support'
@@ -135,11 +135,34 @@ function compareFor(sort: ListSort): (a: AppConnection, b: AppConnection) => num
         const [x, y] = [expiryMs(a), expiryMs(b)]
         return x < y ? -1 : x > y ? 1 : compareText(a.id, b.id)
       }
+    case 'status':
+      return (a, b) => {
+        const [x, y] = [expiryMs(a), expiryMs(b)]
+        const byExpiry = x < y ? -1 : x > y ? 1 : 0
+        return STATUS_RANK[a.status] - STATUS_RANK[b.status] || byExpiry || compareText(a.id, b.id)
+      }
+    case 'pieceName':
+      return (a, b) => compareText(a.pieceName, b.pieceName) || compareText(a.id, b.id)
   }
 }
 
-function matches(c: AppConnection, query: Query): boolean {
-  const { pieceName, displayName, status, scope, projectId, remoteId } = query as {
+/** The status sort: problems first. */
+const STATUS_RANK: Record<ConnectionStatus, number> = { ERROR: 0, MISSING: 1, ACTIVE: 2 }
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** The expiry filter as the contract states it: expired ≤ now < expiring ≤ now + 24 h. */
+function expiryMatches(c: AppConnection, states: string[] | undefined, now: number): boolean {
+  if (states === undefined) return true
+  const at = expiryMs(c)
+  return (
+    (states.includes('expired') && at <= now) ||
+    (states.includes('expiring') && at > now && at <= now + DAY_MS)
+  )
+}
+
+function matches(c: AppConnection, query: Query, now: number): boolean {
+  const { pieceName, displayName, status, scope, projectId, remoteId, expiry } = query as {
+    expiry?: string[]
     pieceName?: string
     displayName?: string
     status?: ConnectionStatus[]
@@ -153,13 +176,18 @@ function matches(c: AppConnection, query: Query): boolean {
     (status === undefined || status.includes(c.status)) &&
     (scope === undefined || c.scope === scope) &&
     (projectId === undefined || c.projectIds.includes(projectId)) &&
-    (remoteId === undefined || c.remoteId === remoteId)
+    (remoteId === undefined || c.remoteId === remoteId) &&
+    expiryMatches(c, expiry, now)
   )
 }
 
-function expectedOf(all: readonly AppConnection[], query: Query): AppConnection[] {
+/** `now` is the harness clock's, which the expiry filter is judged against. */
+function expectedOf(all: readonly AppConnection[], query: Query, now = 0): AppConnection[] {
   const sort = (query.sort as ListSort | undefined) ?? 'updated'
-  return all.filter((c) => matches(c, query)).sort(compareFor(sort))
+  const sorted = all.filter((c) => matches(c, query, now)).sort(compareFor(sort))
+  // compareFor is each sort's natural way; the other way is its exact reverse, ties included.
+  const order = (query.order as string | undefined) ?? defaultOrderOf(sort)
+  return order === defaultOrderOf(sort) ? sorted : sorted.reverse()
 }
 
 describe('connections.list', () => {
@@ -261,7 +289,7 @@ describe('connections.list', () => {
         expect(await h.errorOf('connections.list', { status: bad })).toMatchObject({
           statusCode: 400,
           code: 'VALIDATION',
-          params: { message: expect.stringContaining('status') },
+          params: { message: expect.stringMatching(/status/i) },
         })
       }
     })
@@ -394,7 +422,7 @@ describe('connections.list', () => {
       expect(await h.errorOf('connections.list', { sort: 'name' })).toMatchObject({
         statusCode: 400,
         code: 'VALIDATION',
-        params: { message: expect.stringContaining('sort') },
+        params: { message: expect.stringMatching(/sort/i) },
       })
     })
   })
@@ -468,7 +496,7 @@ describe('connections.list', () => {
         statusCode: 400,
         code: 'VALIDATION',
         params: {
-          message: expect.stringContaining('limit'),
+          message: expect.stringMatching(/limit/i),
           issues: [expect.objectContaining({ path: 'limit' })],
         },
       })
@@ -736,7 +764,7 @@ const rowArbitrary = fc.record({
   remoteId: fc.constantFrom(null, ...REMOTES),
   /** Mostly no time at all between writes, so timestamps tie. */
   step: fc.constantFrom(0, 0, 0, 1, 1000),
-  expiresIn: fc.constantFrom(null, 60, 3600, 3600),
+  expiresIn: fc.constantFrom(null, 0, 1, 60, 3600, 3600, 2 * 86_400),
   /** Later renamed (after this many ms), so updated and created differ. */
   renameAfter: fc.constantFrom(null, null, 0, 1, 5000),
 })
@@ -763,8 +791,11 @@ const queryArbitrary = fc.record({
   scope: sometimes(fc.constantFrom('PROJECT', 'PLATFORM')),
   projectId: sometimes(fc.constantFrom(...PROJECTS, 'project_none')),
   remoteId: sometimes(fc.constantFrom(null, ...REMOTES)),
+  expiry: sometimes(fc.subarray(['expired', 'expiring'], { minLength: 1 })),
   /** Absent means the default, updated. */
   sort: fc.constantFrom(undefined, ...LIST_SORTS),
+  /** Absent means the sort's own way. */
+  order: sometimes(fc.constantFrom(...SORT_ORDERS)),
   limit: fc.oneof(
     { arbitrary: fc.integer({ min: 1, max: 7 }), weight: 2 },
     { arbitrary: fc.integer({ min: 1, max: 100 }), weight: 1 },
@@ -809,7 +840,7 @@ describe('connections.list, property', () => {
             for (const generated of queries) {
               const { limit, offset, ...filters } = generated
               const query = withoutUndefined(filters)
-              const expected = expectedOf(all, query)
+              const expected = expectedOf(all, query, h.clock.now())
               const forward = await expectWalk(h, query, limit, ids(expected))
               expect(forward.flatMap((page) => page.data)).toEqual(expected)
               // Inside a transaction SQL answers instead of the list in memory: the same pages.
@@ -1154,7 +1185,7 @@ describe('connections.slice caches, property', () => {
               )
               const { limit, offset, ...filters } = generated
               const query = withoutUndefined(filters)
-              const expected = expectedOf(all, query)
+              const expected = expectedOf(all, query, h.clock.now())
               for (const at of [offset, offset, 0]) {
                 expect(await slice(h, query, at, limit)).toEqual({
                   data: expected.slice(at, at + limit),
