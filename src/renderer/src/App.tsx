@@ -1,8 +1,11 @@
 import { useEffect } from 'react'
+import { isAppError } from '../../shared/errors'
+import { isBrowserMode, isMissingSessionToken } from './bridge/install'
 import { CreateVaultScreen } from './features/unlock/CreateVaultScreen'
 import { UnlockScreen } from './features/unlock/UnlockScreen'
+import { NoTokenScreen } from './features/shell/NoTokenScreen'
 import { UnlockedShell } from './features/shell/UnlockedShell'
-import { Toaster } from './features/toasts/Toaster'
+import { useToastStore } from './features/toasts/toast-store'
 import { useSelectionStore } from './stores/selection-store'
 import { useUiStore } from './stores/ui-store'
 import { useVaultStore, vaultSelectors } from './stores/vault-store'
@@ -11,6 +14,9 @@ function Screen() {
   const state = useVaultStore(vaultSelectors.state)
   const error = useVaultStore(vaultSelectors.error)
   if (state === null) {
+    // Browser mode refuses a token from an earlier start: say how to get this start's link.
+    if (error && isBrowserMode() && isAppError(error, 'AUTHENTICATION'))
+      return <NoTokenScreen reason="rejected" />
     return error ? (
       <main className="gate">
         <p role="alert" className="form-error">
@@ -28,7 +34,7 @@ function Screen() {
   return <UnlockedShell />
 }
 
-export function App() {
+function ConnectedApp() {
   const refresh = useVaultStore((s) => s.refresh)
   const markLocked = useVaultStore((s) => s.markLocked)
 
@@ -37,16 +43,18 @@ export function App() {
     return window.latchkey.on('vault.stateChanged', ({ state, reason }) => {
       if (state !== 'locked') return void refresh()
       markLocked(reason === 'unlock' || reason === 'create' ? 'manual' : reason)
-      // Nothing from the unlocked session survives a lock: no open dialog, no selection.
+      // Nothing from the unlocked session survives a lock: no open dialog, no selection, no toast.
       useUiStore.getState().closeDialog()
       useSelectionStore.setState({ index: null, openId: null })
+      useToastStore.getState().clear()
     })
   }, [refresh, markLocked])
 
-  return (
-    <>
-      <Screen />
-      <Toaster />
-    </>
-  )
+  return <Screen />
+}
+
+export function App() {
+  // Without browser mode's token no call can succeed; nothing is asked of main, and no event stream opened.
+  if (isMissingSessionToken()) return <NoTokenScreen reason="missing" />
+  return <ConnectedApp />
 }

@@ -3,18 +3,21 @@ import { useSettingsStore } from '../../stores/settings-store'
 import { useUiStore } from '../../stores/ui-store'
 import { useVaultStore } from '../../stores/vault-store'
 import { ConnectionsScreen } from '../connections/ConnectionsScreen'
+import { usePanelFollowsList } from '../connections/usePanelFollowsList'
+import { Toaster } from '../toasts/Toaster'
 import { AppInfoBadge } from './AppInfoBadge'
 import { Dialogs } from './Dialogs'
 import { useActivityReporter } from './useActivityReporter'
 import { useShortcuts } from './useShortcuts'
 
-/** Everything that exists only while unlocked; locking unmounts it, which drops any revealed value. */
+/** Everything that exists only while unlocked; locking unmounts it, which drops any revealed value and every toast. */
 export function UnlockedShell() {
   const lock = useVaultStore((s) => s.lock)
   const openDialog = useUiStore((s) => s.openDialog)
   const loadSettings = useSettingsStore((s) => s.load)
   useShortcuts()
   useActivityReporter()
+  usePanelFollowsList()
   useEffect(() => {
     void loadSettings()
   }, [loadSettings])
@@ -52,6 +55,7 @@ export function UnlockedShell() {
         <ConnectionsScreen />
       </main>
       <Dialogs />
+      <Toaster />
     </div>
   )
 }
