@@ -86,12 +86,13 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     clock,
     random,
     listIndexes,
+    events,
   })
   const handlers: Handlers = {
     ...appHandlers(dependencies.identity),
     ...vaultHandlers(vault),
     ...auditHandlers(vault),
-    ...connectionHandlers(connections, events),
+    ...connectionHandlers(connections),
     ...policyHandlers(createPoliciesService({ session, clock, connections })),
     ...clipboardHandlers({ connections, vault, clock, system: dependencies.clipboard }),
   }

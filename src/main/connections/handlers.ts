@@ -1,4 +1,3 @@
-import type { EventBus } from '../api/event-bus'
 import type { Handlers } from '../api/router'
 import type { ConnectionsService } from './service'
 
@@ -6,7 +5,6 @@ type ConnectionHandlers = Pick<
   Handlers,
   | 'connections.list'
   | 'connections.slice'
-  | 'connections.facets'
   | 'connections.get'
   | 'connections.upsert'
   | 'connections.upsertBatch'
@@ -23,72 +21,29 @@ type ConnectionHandlers = Pick<
 >
 
 /**
- * Binds the service to the contract. Writes announce `connections.changed` only after their
- * transaction has committed (the service returns from inside it), so a window that refreshes on
- * the event always reads the new state.
+ * Binds the service to the contract. No handler emits `connections.changed`: the service does,
+ * after its transaction commits, so writes that do not come through here (the OAuth refresher, a
+ * sync engine) reach every window too.
  */
-export function connectionHandlers(service: ConnectionsService, events: EventBus): ConnectionHandlers {
-  const changed = (ids: string[], kind: 'created' | 'updated' | 'deleted' | 'replaced') =>
-    events.emit('connections.changed', { ids, kind })
+export function connectionHandlers(service: ConnectionsService): ConnectionHandlers {
   return {
     'connections.list': (input) => service.list(input),
     'connections.slice': (input) => service.slice(input),
-    'connections.facets': () => service.facets(),
     'connections.get': (input) => service.get(input.id),
-    'connections.upsert': (input, context) => {
-      const result = service.save(input, 'upsert', context.origin)
-      changed([result.connection.id], result.created ? 'created' : 'updated')
-      return result
-    },
-    // One event for the whole batch, after its one commit: 'created' when every connection in it is new.
-    'connections.upsertBatch': (input, context) => {
-      const result = service.saveBatch(input.items, context.origin)
-      // Whether each connection is new is what its first item answered (a repeat updates it).
-      const isNew = new Map<string, boolean>()
-      for (const { connection, created } of result.results) {
-        if (!isNew.has(connection.id)) isNew.set(connection.id, created)
-      }
-      changed([...isNew.keys()], [...isNew.values()].every(Boolean) ? 'created' : 'updated')
-      return result
-    },
+    'connections.upsert': (input, context) => service.save(input, 'upsert', context.origin),
+    'connections.upsertBatch': (input, context) => service.saveBatch(input.items, context.origin),
     'connections.create': (input, context) => {
       const result = service.save(input, 'create', context.origin)
-      changed([result.connection.id], 'created')
       return { connection: result.connection, created: true }
     },
-    'connections.update': (input, context) => {
-      const connection = service.update(input, context.origin)
-      changed([connection.id], 'updated')
-      return connection
-    },
-    'connections.rotate': (input, context) => {
-      const connection = service.rotate(input, context.origin)
-      changed([connection.id], 'updated')
-      return connection
-    },
-    // Reading a secret changes nothing another window shows, so no event.
+    'connections.update': (input, context) => service.update(input, context.origin),
+    'connections.rotate': (input, context) => service.rotate(input, context.origin),
     'connections.reveal': (input, context) => service.reveal(input.id, context.origin),
-    'connections.delete': (input, context) => {
-      const result = service.remove(input, context.origin)
-      changed([input.id], result.placeholder ? 'updated' : 'deleted')
-      return result
-    },
-    'connections.replace': (input, context) => {
-      const result = service.replace(input, context.origin)
-      changed([input.sourceAppConnectionId, input.targetAppConnectionId], 'replaced')
-      return result
-    },
+    'connections.delete': (input, context) => service.remove(input, context.origin),
+    'connections.replace': (input, context) => service.replace(input, context.origin),
     'connections.owners': (input) => service.owners(input),
     'flows.list': (input) => service.flows(input.connectionId),
-    'flows.link': (input) => {
-      const reference = service.linkFlow(input)
-      changed([input.connectionId], 'updated')
-      return reference
-    },
-    'flows.unlink': (input) => {
-      const result = service.unlinkFlow(input.flowId, input.connectionId)
-      if (result.removed) changed([input.connectionId], 'updated')
-      return result
-    },
+    'flows.link': (input) => service.linkFlow(input),
+    'flows.unlink': (input) => service.unlinkFlow(input.flowId, input.connectionId),
   }
 }

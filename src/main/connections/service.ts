@@ -17,6 +17,7 @@ import {
   type ErrorParamsByCode,
 } from '../../shared/errors'
 import { defaultOrderOf } from '../../shared/contract/connections'
+import type { EventBus } from '../api/event-bus'
 import { createRepositoryAccess } from '../vault/repository-access'
 import type { VaultSession } from '../vault/session'
 import {
@@ -58,7 +59,15 @@ export interface ConnectionsDependencies {
   random: RandomBytes
   /** The list in memory; the core drops it when the vault locks. */
   listIndexes?: ListIndexes
+  /**
+   * Where `connections.changed` goes. The service emits it itself, once its transaction has
+   * committed, so every writer (the router, the OAuth refresher, a sync engine) keeps windows
+   * current, and a write that rolls back announces nothing. Omitted (a bench, a seeder): no events.
+   */
+  events?: Pick<EventBus, 'emit'>
 }
+
+type ChangeKind = 'created' | 'updated' | 'deleted' | 'replaced'
 
 export const ENTITY_TYPE = 'app_connection'
 /** Runs a synchronous piece of work against the unlocked vault with this domain's statements. */
@@ -551,23 +560,61 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
     )
   }
 
+  /**
+   * `write` with its change announced once it has returned: each write runs and commits its own
+   * transaction inside, so returning means committed, and a throw (a rollback) announces nothing.
+   */
+  function announced<Args extends unknown[], Result>(
+    write: (...args: Args) => Result,
+    change: (result: Result, ...args: Args) => { ids: string[]; kind: ChangeKind } | null,
+  ): (...args: Args) => Result {
+    return (...args) => {
+      const result = write(...args)
+      const announcement = change(result, ...args)
+      if (announcement && announcement.ids.length > 0) {
+        dependencies.events?.emit('connections.changed', announcement)
+      }
+      return result
+    }
+  }
+
   return {
     list,
     slice,
     facets,
     get,
-    save,
-    saveBatch,
-    update,
-    rotate,
+    save: announced(save, (result) => ({
+      ids: [result.connection.id],
+      kind: result.created ? 'created' : 'updated',
+    })),
+    // One event for the whole batch, after its one commit: 'created' when every connection in it is new.
+    saveBatch: announced(saveBatch, (result) => {
+      // Whether each connection is new is what its first item answered (a repeat updates it).
+      const isNew = new Map<string, boolean>()
+      for (const { connection, created } of result.results) {
+        if (!isNew.has(connection.id)) isNew.set(connection.id, created)
+      }
+      return { ids: [...isNew.keys()], kind: [...isNew.values()].every(Boolean) ? 'created' : 'updated' }
+    }),
+    update: announced(update, (connection) => ({ ids: [connection.id], kind: 'updated' })),
+    rotate: announced(rotate, (connection) => ({ ids: [connection.id], kind: 'updated' })),
+    // Reading a secret changes nothing another window shows, so no event.
     reveal,
     copyText,
-    remove,
-    replace,
+    remove: announced(remove, (result, input) => ({
+      ids: [input.id],
+      kind: result.placeholder ? 'updated' : 'deleted',
+    })),
+    replace: announced(replace, (_result, input) => ({
+      ids: [input.sourceAppConnectionId, input.targetAppConnectionId],
+      kind: 'replaced',
+    })),
     owners,
     flows,
-    linkFlow,
-    unlinkFlow,
+    linkFlow: announced(linkFlow, (reference) => ({ ids: [reference.connectionId], kind: 'updated' })),
+    unlinkFlow: announced(unlinkFlow, (result, _flowId, connectionId) =>
+      result.removed ? { ids: [connectionId], kind: 'updated' } : null,
+    ),
   }
 }
 
