@@ -1,5 +1,7 @@
 // Development aid, not a benchmark: batches of 500 updates of seeded connections beside the floor's,
-// for a CPU profile (node --cpu-prof --import tsx bench/support/profile-update.ts).
+// for a CPU profile (node --cpu-prof --import tsx bench/support/profile-update.ts). The floor's time
+// here includes generating its items (connections.bench.ts builds both sides' inputs beforehand), so
+// its ratios read a little higher than the bench's.
 import { createGenerator } from '../../test/support/dataset'
 import { createFloor } from './floor'
 import { BENCH_PASSWORD, interleave, makeTempDir, removeDir } from './harness'
