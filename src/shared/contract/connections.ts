@@ -93,7 +93,7 @@ const grantType = z
 
 const oauth2Base = {
   client_id: z.string().max(1000).optional(),
-  access_token: requiredSecret('The access token'),
+  access_token: requiredSecret('An access token'),
   refresh_token: secretField('The refresh token').optional(),
   token_type: z.string().max(100).optional(),
   expires_in: z.number().int().nonnegative().optional(),

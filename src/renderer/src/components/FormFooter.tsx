@@ -1,12 +1,17 @@
+import type { ReactNode } from 'react'
+
 /** The end of every dialog form: main's refusal (if any), then Cancel and the submit button. */
 export function FormFooter({
   error,
+  errorActions,
   onCancel,
   submitLabel,
   busy = false,
   disabled = false,
 }: {
   error: string | null | undefined
+  /** What the person can do about the refusal (a conflict's "Open it"), shown under it. */
+  errorActions?: ReactNode
   onCancel(): void
   submitLabel: string
   busy?: boolean
@@ -15,9 +20,10 @@ export function FormFooter({
   return (
     <>
       {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
+        <div className="form-error" role="alert">
+          <p>{error}</p>
+          {errorActions ? <div className="button-row">{errorActions}</div> : null}
+        </div>
       ) : null}
       <div className="button-row end">
         <button type="button" onClick={onCancel}>

@@ -5,6 +5,7 @@ export type Dialog =
   | { kind: 'none' }
   | { kind: 'create' }
   | { kind: 'edit'; id: string }
+  | { kind: 'rotate'; id: string }
   | { kind: 'delete'; id: string }
   | { kind: 'palette' }
   | { kind: 'settings' }

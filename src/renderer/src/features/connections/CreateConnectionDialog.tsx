@@ -7,9 +7,11 @@ import { FormFooter } from '../../components/FormFooter'
 import { api } from '../../stores/api'
 import { useConnectionsQuery } from '../../stores/connections-query-store'
 import { useSelectionStore } from '../../stores/selection-store'
+import { useUiStore } from '../../stores/ui-store'
 import { toast } from '../toasts/toast-store'
 import {
   emptyForm,
+  formTyped,
   toCreateInput,
   validateCreate,
   type ConnectionForm,
@@ -26,6 +28,8 @@ export function CreateConnectionDialog({ onClose }: { onClose(): void }) {
   const { busy, serverError, setServerError, run } = useMainSubmit()
   const invalidate = useConnectionsQuery((s) => s.invalidate)
   const openDetail = useSelectionStore((s) => s.open)
+  const openDialog = useUiStore((s) => s.openDialog)
+  const conflictId = serverError?.conflictId
 
   const errors: FieldErrors = submitted ? { ...serverError?.fields, ...validateCreate(form) } : {}
   const patch = (next: Partial<ConnectionForm>) => {
@@ -49,7 +53,7 @@ export function CreateConnectionDialog({ onClose }: { onClose(): void }) {
   }
 
   return (
-    <Modal open onClose={onClose} title="New connection" wide>
+    <Modal open onClose={onClose} title="New connection" wide dirty={formTyped(form)}>
       <form onSubmit={submit} noValidate className="form">
         <div className="field-grid">
           <TextField
@@ -134,6 +138,25 @@ export function CreateConnectionDialog({ onClose }: { onClose(): void }) {
         />
         <FormFooter
           error={serverError?.message}
+          errorActions={
+            // "Update it": the existing connection, opened, or its value replaced in place.
+            conflictId ? (
+              <>
+                <button type="button" onClick={() => openDialog({ kind: 'rotate', id: conflictId })}>
+                  Rotate its value
+                </button>
+                <button
+                  type="button"
+                  onClick={() => {
+                    openDetail(conflictId)
+                    onClose()
+                  }}
+                >
+                  Open the existing connection
+                </button>
+              </>
+            ) : null
+          }
           onCancel={onClose}
           submitLabel="Create connection"
           busy={busy}

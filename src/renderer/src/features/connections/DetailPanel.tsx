@@ -1,6 +1,7 @@
 import type { AppConnection, AuditEntry, FlowReference } from '../../../../shared/contract'
 import { useSelectionStore } from '../../stores/selection-store'
 import { useUiStore } from '../../stores/ui-store'
+import { needsCredentials, rotateLabel } from './RotateDialog'
 import { SecretActions } from './SecretActions'
 import { StatusBadge } from './StatusBadge'
 import { expiryText, formatDate, metadataValueText, ownerText, typeLabel } from './format'
@@ -137,6 +138,15 @@ export function DetailPanel({ id }: { id: string }) {
             <button type="button" onClick={() => openDialog({ kind: 'edit', id })}>
               Edit
             </button>
+            {connection.type !== 'NO_AUTH' || needsCredentials(connection) ? (
+              <button
+                type="button"
+                className={needsCredentials(connection) ? 'primary' : undefined}
+                onClick={() => openDialog({ kind: 'rotate', id })}
+              >
+                {rotateLabel(connection)}
+              </button>
+            ) : null}
             <button type="button" className="danger" onClick={() => openDialog({ kind: 'delete', id })}>
               Delete
             </button>

@@ -5,17 +5,21 @@ import { Modal } from '../../components/Modal'
 import { TextField } from '../../components/TextField'
 import { api, asAppError } from '../../stores/api'
 import { useConnectionsQuery } from '../../stores/connections-query-store'
+import { useUiStore } from '../../stores/ui-store'
 import { handleLockedError } from '../../stores/vault-store'
 import { toast } from '../toasts/toast-store'
 import { metadataFromRows, validateUpdate, type FieldErrors, type KeyValueRow } from './connection-form'
 import { metadataValueText } from './format'
 import { useMainSubmit } from './useMainSubmit'
 
-/** connections.update changes the name and metadata; the secret itself is changed by an upsert, not here. */
+/** connections.update changes the name and metadata; the secret is changed by Rotate (connections.rotate). */
 export function EditConnectionDialog({ id, onClose }: { id: string; onClose(): void }) {
   const [loaded, setLoaded] = useState(false)
   const [displayName, setDisplayName] = useState('')
   const [metadata, setMetadata] = useState<KeyValueRow[]>([])
+  // What was loaded, so the unsaved-changes guard asks only when something differs.
+  const [initial, setInitial] = useState<string>('')
+  const openDialog = useUiStore((s) => s.openDialog)
   const { busy, serverError, setServerError, run } = useMainSubmit()
   const invalidate = useConnectionsQuery((s) => s.invalidate)
 
@@ -25,13 +29,13 @@ export function EditConnectionDialog({ id, onClose }: { id: string; onClose(): v
       .connections.get({ id })
       .then((connection) => {
         if (!current) return
+        const rows = Object.entries(connection.metadata ?? {}).map(([key, value]) => ({
+          key,
+          value: metadataValueText(value),
+        }))
         setDisplayName(connection.displayName)
-        setMetadata(
-          Object.entries(connection.metadata ?? {}).map(([key, value]) => ({
-            key,
-            value: metadataValueText(value),
-          })),
-        )
+        setMetadata(rows)
+        setInitial(JSON.stringify([connection.displayName, rows]))
         setLoaded(true)
       })
       .catch((failure: unknown) => {
@@ -63,7 +67,13 @@ export function EditConnectionDialog({ id, onClose }: { id: string; onClose(): v
   }
 
   return (
-    <Modal open onClose={onClose} title="Edit connection" wide>
+    <Modal
+      open
+      onClose={onClose}
+      title="Edit connection"
+      wide
+      dirty={loaded && JSON.stringify([displayName, metadata]) !== initial}
+    >
       <form onSubmit={submit} noValidate className="form">
         <TextField
           label="Name"
@@ -75,6 +85,13 @@ export function EditConnectionDialog({ id, onClose }: { id: string; onClose(): v
           error={errors.displayName}
           disabled={!loaded}
         />
+        <p className="muted small">
+          The secret is changed with{' '}
+          <button type="button" className="link-button" onClick={() => openDialog({ kind: 'rotate', id })}>
+            Rotate
+          </button>
+          , which keeps the id and flows.
+        </p>
         <h3>Metadata</h3>
         <KeyValueRows
           label="Metadata"

@@ -4,12 +4,45 @@ import { api, asAppError } from '../../stores/api'
 import { settingsSelectors, useSettingsStore } from '../../stores/settings-store'
 import { handleLockedError } from '../../stores/vault-store'
 import { toast } from '../toasts/toast-store'
-import { writeAndScheduleClear } from './clipboard'
+import { copySecret } from './clipboard'
 
-/** The fields of a value shown when revealed, secret or not, in a stable order. */
-function revealedFields(value: ConnectionValue): [string, string][] {
-  const entries = Object.entries(value).filter(([key]) => key !== 'type')
-  return entries.map(([key, v]) => [key, typeof v === 'string' ? v : JSON.stringify(v)])
+interface RevealedField {
+  /** What clipboard.copySecret calls it: a value field, or a custom auth / OIDC property name. */
+  field: string
+  label: string
+  text: string
+  /** Nested objects (an OAuth2 value's `data`) are shown, but main copies only text. */
+  copyable: boolean
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  secret_text: 'secret text',
+  access_token: 'access token',
+  refresh_token: 'refresh token',
+  client_id: 'client id',
+  client_secret: 'client secret',
+  token_type: 'token type',
+  token_url: 'token URL',
+  redirect_url: 'redirect URL',
+  expires_in: 'expires in',
+  claimed_at: 'claimed at',
+  grant_type: 'grant type',
+  authorization_method: 'authorization method',
+}
+
+/** Every field of a value, one row each: a custom auth's properties are its fields. */
+function revealedFields(value: ConnectionValue): RevealedField[] {
+  const source: Record<string, unknown> =
+    value.type === 'CUSTOM_AUTH' || value.type === 'OIDC' ? value.props : value
+  return Object.entries(source)
+    .filter(([key]) => source !== value || key !== 'type')
+    .map(([key, item]) => ({
+      field: key,
+      label: source === value ? (FIELD_LABELS[key] ?? key) : key,
+      text: typeof item === 'string' ? item : JSON.stringify(item),
+      copyable:
+        typeof item === 'number' || typeof item === 'boolean' || (typeof item === 'string' && item !== ''),
+    }))
 }
 
 /**
@@ -56,22 +89,10 @@ export function SecretActions({ connection }: { connection: AppConnection }) {
     }
   }
 
-  async function copy() {
+  async function copy(field?: RevealedField) {
     setBusy(true)
-    try {
-      const delivery = await api().clipboard.copySecret({ connectionId: connection.id })
-      if (delivery.delivery === 'renderer') await writeAndScheduleClear(delivery)
-      toast(
-        delivery.clearAfterSeconds > 0
-          ? `Copied. The clipboard will be cleared in ${delivery.clearAfterSeconds} s.`
-          : 'Copied.',
-      )
-    } catch (failure) {
-      handleLockedError(failure)
-      toast(asAppError(failure).params.message, 'error')
-    } finally {
-      setBusy(false)
-    }
+    await copySecret(connection.id, field?.field, field?.label)
+    setBusy(false)
   }
 
   if (!connection.hasValue || connection.type === 'NO_AUTH') {
@@ -95,17 +116,30 @@ export function SecretActions({ connection }: { connection: AppConnection }) {
             Reveal
           </button>
         )}
-        <button type="button" onClick={() => void copy()} disabled={busy}>
+        <button type="button" onClick={() => void copy()} disabled={busy} title="Ctrl+Shift+C (⌘⇧C on macOS)">
           Copy secret
         </button>
       </div>
       {revealed ? (
         <div className="revealed" aria-label="Revealed value">
           <dl>
-            {revealedFields(revealed).map(([key, text]) => (
-              <div key={key} className="kv">
-                <dt>{key}</dt>
-                <dd className="mono">{text}</dd>
+            {revealedFields(revealed).map((item) => (
+              <div key={item.field} className="kv revealed-field">
+                <dt>{item.label}</dt>
+                <dd className="mono revealed-text" data-field={item.field}>
+                  {item.text}
+                </dd>
+                {item.copyable ? (
+                  <button
+                    type="button"
+                    className="copy-field"
+                    aria-label={`Copy ${item.label}`}
+                    onClick={() => void copy(item)}
+                    disabled={busy}
+                  >
+                    Copy
+                  </button>
+                ) : null}
               </div>
             ))}
           </dl>

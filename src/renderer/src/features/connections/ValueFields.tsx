@@ -1,4 +1,5 @@
 import { KeyValueRows } from '../../components/KeyValueRows'
+import { SecretField } from '../../components/SecretField'
 import { TextField } from '../../components/TextField'
 import type { ConnectionForm, FieldErrors, OAuthFields } from './connection-form'
 
@@ -6,21 +7,29 @@ interface Props {
   form: ConnectionForm
   errors: FieldErrors
   patch(patch: Partial<ConnectionForm>): void
+  /** Focus the first credential field (the rotate dialog opens on it). */
+  autoFocus?: boolean
 }
 
-/** One set of fields per connection type; only the chosen type's fields are sent. */
-export function ValueFields({ form, errors, patch }: Props) {
+/**
+ * One set of fields per connection type; only the chosen type's fields are sent. Every secret is
+ * a SecretField, kept byte for byte: several lines where a PEM key or a JSON key file is plausible
+ * (secret text, client secret, custom and OIDC properties), one line where a value is a token or
+ * a password (still a textarea, so nothing pasted is lost).
+ */
+export function ValueFields({ form, errors, patch, autoFocus = false }: Props) {
   switch (form.type) {
     case 'NO_AUTH':
       return <p className="muted small">This connection needs no credentials.</p>
     case 'SECRET_TEXT':
       return (
-        <TextField
+        <SecretField
           label="Secret text"
-          type="password"
+          rows={5}
           value={form.secretText}
           onChange={(secretText) => patch({ secretText })}
           error={errors['value.secret_text'] ?? errors.value}
+          autoFocus={autoFocus}
         />
       )
     case 'BASIC_AUTH':
@@ -31,10 +40,11 @@ export function ValueFields({ form, errors, patch }: Props) {
             value={form.username}
             onChange={(username) => patch({ username })}
             error={errors['value.username'] ?? errors.value}
+            autoFocus={autoFocus}
           />
-          <TextField
+          <SecretField
             label="Password"
-            type="password"
+            rows={1}
             value={form.password}
             onChange={(password) => patch({ password })}
             error={errors['value.password']}
@@ -53,26 +63,27 @@ export function ValueFields({ form, errors, patch }: Props) {
         />
       )
     default:
-      return <OAuthValueFields form={form} errors={errors} patch={patch} />
+      return <OAuthValueFields form={form} errors={errors} patch={patch} autoFocus={autoFocus} />
   }
 }
 
-function OAuthValueFields({ form, errors, patch }: Props) {
+function OAuthValueFields({ form, errors, patch, autoFocus }: Props) {
   const o = form.oauth
   const set = (field: keyof OAuthFields) => (value: string) => patch({ oauth: { ...o, [field]: value } })
   const error = (field: string) => errors[`value.${field}`]
   return (
     <div className="field-grid">
-      <TextField
+      <SecretField
         label="Access token"
-        type="password"
+        rows={1}
         value={o.access_token}
         onChange={set('access_token')}
         error={error('access_token') ?? errors.value}
+        autoFocus={autoFocus}
       />
-      <TextField
+      <SecretField
         label="Refresh token"
-        type="password"
+        rows={1}
         value={o.refresh_token}
         onChange={set('refresh_token')}
         error={error('refresh_token')}
@@ -91,9 +102,9 @@ function OAuthValueFields({ form, errors, patch }: Props) {
         error={error('client_id')}
       />
       {form.type === 'OAUTH2' ? (
-        <TextField
+        <SecretField
           label="Client secret"
-          type="password"
+          rows={2}
           value={o.client_secret}
           onChange={set('client_secret')}
           error={error('client_secret')}

@@ -1,4 +1,7 @@
 import type { CopyDelivery } from '../../../../shared/contract'
+import { api, asAppError } from '../../stores/api'
+import { handleLockedError } from '../../stores/vault-store'
+import { toast } from '../toasts/toast-store'
 
 async function digest(text: string): Promise<string> {
   const bytes = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
@@ -26,5 +29,26 @@ async function clearIfUnchanged(written: string): Promise<void> {
   } catch {
     // Reading needs focus and permission; without them we cannot tell, so we leave the clipboard alone
     // rather than wipe something the person copied since.
+  }
+}
+
+/**
+ * Copies one field of a connection's value through main (audited, cleared later), or its primary
+ * field when `field` is omitted: the detail panel's buttons, the palette and Ctrl/Cmd+Shift+C all
+ * come here. `what` names the field in the toast, never its text.
+ */
+export async function copySecret(connectionId: string, field?: string, what?: string): Promise<void> {
+  try {
+    const delivery = await api().clipboard.copySecret({ connectionId, ...(field ? { field } : {}) })
+    if (delivery.delivery === 'renderer') await writeAndScheduleClear(delivery)
+    const copied = what ? `Copied ${what}.` : 'Copied.'
+    toast(
+      delivery.clearAfterSeconds > 0
+        ? `${copied} The clipboard will be cleared in ${delivery.clearAfterSeconds} s.`
+        : copied,
+    )
+  } catch (failure) {
+    handleLockedError(failure)
+    toast(asAppError(failure).params.message, 'error')
   }
 }

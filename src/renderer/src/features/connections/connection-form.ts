@@ -1,8 +1,10 @@
 import {
+  connectionValueSchema,
   createConnectionSchema,
   updateConnectionSchema,
   type ConnectionScope,
   type ConnectionType,
+  type ConnectionValue,
 } from '../../../../shared/contract/connections'
 import type { AnyErrorParams } from '../../../../shared/errors'
 
@@ -74,11 +76,33 @@ export const emptyForm = (): ConnectionForm => ({
 export type FieldErrors = Record<string, string>
 
 const optional = (text: string) => (text.trim() ? text.trim() : undefined)
+/** A secret is sent exactly as typed or pasted, edge spaces and newlines included; only empty is absent. */
+const present = (text: string) => (text === '' ? undefined : text)
 
 function rowsToRecord(rows: KeyValueRow[]): Record<string, string> {
   const record: Record<string, string> = {}
   for (const row of rows) if (row.key.trim()) record[row.key.trim()] = row.value
   return record
+}
+
+/** A row with a value and no key would be dropped on save; it is an error instead (1-based row). */
+function rowWithoutKey(rows: KeyValueRow[]): number | null {
+  const index = rows.findIndex((row) => !row.key.trim() && row.value !== '')
+  return index === -1 ? null : index + 1
+}
+
+/** Errors of key/value rows that the contract cannot see: a value without a key, a key twice. */
+function rowErrors(rows: KeyValueRow[], what: 'property' | 'metadata'): string | null {
+  const orphan = rowWithoutKey(rows)
+  if (orphan !== null) {
+    const row = what === 'property' ? `Property row ${orphan}` : `Metadata row ${orphan}`
+    return `${row} has a value but no ${what === 'property' ? 'name' : 'key'}. Add one, or remove the row.`
+  }
+  const duplicate = duplicateKey(rows)
+  if (duplicate === null) return null
+  return what === 'property'
+    ? `The property "${duplicate}" appears twice.`
+    : `The key "${duplicate}" appears twice.`
 }
 
 function duplicateKey(rows: KeyValueRow[]): string | null {
@@ -118,7 +142,7 @@ function valueFor(form: ConnectionForm): unknown {
         access_token: o.access_token,
         token_url: o.token_url.trim(),
         client_id: optional(o.client_id),
-        refresh_token: optional(o.refresh_token),
+        refresh_token: present(o.refresh_token),
         token_type: optional(o.token_type),
         // Not a number stays a string, so the contract's own check names the field.
         expires_in: expires === '' ? undefined : /^\d+$/.test(expires) ? Number(expires) : expires,
@@ -126,7 +150,7 @@ function valueFor(form: ConnectionForm): unknown {
         grant_type: o.grant_type || undefined,
         // Unix seconds, as the Activepieces server stores it: the token was obtained just now.
         claimed_at: expires ? Math.floor(Date.now() / 1000) : undefined,
-        ...(form.type === 'OAUTH2' ? { client_secret: optional(o.client_secret) } : {}),
+        ...(form.type === 'OAUTH2' ? { client_secret: present(o.client_secret) } : {}),
         ...(form.type !== 'CLOUD_OAUTH2' ? { redirect_url: optional(o.redirect_url) } : {}),
       }
     }
@@ -179,12 +203,59 @@ export function validateCreate(form: ConnectionForm): FieldErrors {
   const errors: FieldErrors = {}
   const parsed = createConnectionSchema.safeParse(toCreateInput(form))
   if (!parsed.success) Object.assign(errors, issuesToErrors(parsed.error.issues))
-  const duplicateProp = duplicateKey(form.props)
-  if ((form.type === 'CUSTOM_AUTH' || form.type === 'OIDC') && duplicateProp)
-    errors['value.props'] ??= `The property "${duplicateProp}" appears twice.`
-  const duplicateMeta = duplicateKey(form.metadata)
-  if (duplicateMeta) errors.metadata ??= `The key "${duplicateMeta}" appears twice.`
+  Object.assign(errors, propErrors(form))
+  const metadataError = rowErrors(form.metadata, 'metadata')
+  if (metadataError) errors.metadata = metadataError
   return errors
+}
+
+function propErrors(form: ConnectionForm): FieldErrors {
+  if (form.type !== 'CUSTOM_AUTH' && form.type !== 'OIDC') return {}
+  const error = rowErrors(form.props, 'property')
+  return error ? { 'value.props': error } : {}
+}
+
+/** The new value a rotate sends: the type's fields only, shaped as on create. */
+export function toValue(form: ConnectionForm): ConnectionValue {
+  return compact((valueFor(form) ?? { type: 'NO_AUTH' }) as ConnectionValue)
+}
+
+/** The rotate form's errors, by the contract's own value schema, keyed as on create ("value.…"). */
+export function validateValue(form: ConnectionForm): FieldErrors {
+  const errors: FieldErrors = {}
+  const parsed = connectionValueSchema.safeParse(toValue(form))
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({ ...issue, path: ['value', ...issue.path] }))
+    Object.assign(errors, issuesToErrors(issues))
+  }
+  Object.assign(errors, propErrors(form))
+  return errors
+}
+
+/** Whether any credential field holds something: what the unsaved-changes guard protects. */
+export function valueTyped(form: ConnectionForm): boolean {
+  const initial = emptyForm()
+  return (
+    form.secretText !== '' ||
+    form.username !== '' ||
+    form.password !== '' ||
+    form.props.some((row) => row.key !== '' || row.value !== '') ||
+    (Object.keys(initial.oauth) as (keyof OAuthFields)[]).some(
+      (key) => form.oauth[key] !== initial.oauth[key],
+    )
+  )
+}
+
+/** Whether the create form differs from an empty one, in any field. */
+export function formTyped(form: ConnectionForm): boolean {
+  const initial = emptyForm()
+  return (
+    valueTyped(form) ||
+    form.metadata.some((row) => row.key !== '' || row.value !== '') ||
+    (['displayName', 'pieceName', 'pieceVersion', 'externalId', 'projectIds'] as const).some(
+      (key) => form[key] !== initial[key],
+    )
+  )
 }
 
 export function validateUpdate(id: string, displayName: string, metadata: KeyValueRow[]): FieldErrors {
@@ -195,8 +266,8 @@ export function validateUpdate(id: string, displayName: string, metadata: KeyVal
     metadata: metadataFromRows(metadata),
   })
   if (!parsed.success) Object.assign(errors, issuesToErrors(parsed.error.issues))
-  const duplicateMeta = duplicateKey(metadata)
-  if (duplicateMeta) errors.metadata ??= `The key "${duplicateMeta}" appears twice.`
+  const metadataError = rowErrors(metadata, 'metadata')
+  if (metadataError) errors.metadata = metadataError
   return errors
 }
 

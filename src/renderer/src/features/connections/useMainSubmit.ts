@@ -6,6 +6,8 @@ import { serverFieldErrors, type FieldErrors } from './connection-form'
 export interface ServerError {
   message: string
   fields: FieldErrors
+  /** A CONFLICT names the connection that is already there, so the form can lead to it. */
+  conflictId?: string
 }
 
 /**
@@ -23,7 +25,12 @@ export function useMainSubmit() {
     } catch (failure) {
       handleLockedError(failure)
       const error = asAppError(failure)
-      setServerError({ message: error.params.message, fields: serverFieldErrors(error.params) })
+      const conflictId = error.code === 'CONFLICT' ? error.params.entityId : undefined
+      setServerError({
+        message: error.params.message,
+        fields: serverFieldErrors(error.params),
+        ...(typeof conflictId === 'string' ? { conflictId } : {}),
+      })
     } finally {
       setBusy(false)
     }

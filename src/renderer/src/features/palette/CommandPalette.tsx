@@ -3,6 +3,7 @@ import { Modal } from '../../components/Modal'
 import { useConnectionsQuery } from '../../stores/connections-query-store'
 import { useUiStore } from '../../stores/ui-store'
 import { useVaultStore } from '../../stores/vault-store'
+import { copySelectedSecret } from '../connections/copy-selected'
 import { focusSearch } from '../shell/useShortcuts'
 
 interface Command {
@@ -17,6 +18,7 @@ function commands(): Command[] {
   return [
     { label: 'New connection', shortcut: 'Ctrl+N', run: () => ui.openDialog({ kind: 'create' }) },
     { label: 'Search connections', shortcut: '/', run: () => requestAnimationFrame(focusSearch) },
+    { label: 'Copy secret of the selected connection', shortcut: 'Ctrl+Shift+C', run: copySelectedSecret },
     { label: 'Show only connections with errors', run: () => query.setFilters({ status: ['ERROR'] }) },
     { label: 'Sort by name', run: () => query.setFilters({ sort: 'displayName' }) },
     { label: 'Sort by token expiry', run: () => query.setFilters({ sort: 'expiry' }) },

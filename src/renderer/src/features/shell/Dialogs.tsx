@@ -1,6 +1,7 @@
 import { CreateConnectionDialog } from '../connections/CreateConnectionDialog'
 import { DeleteConnectionDialog } from '../connections/DeleteConnectionDialog'
 import { EditConnectionDialog } from '../connections/EditConnectionDialog'
+import { RotateDialog } from '../connections/RotateDialog'
 import { CommandPalette } from '../palette/CommandPalette'
 import { SettingsDialog } from '../settings/SettingsDialog'
 import { uiSelectors, useUiStore } from '../../stores/ui-store'
@@ -14,6 +15,8 @@ export function Dialogs() {
       return <CreateConnectionDialog onClose={close} />
     case 'edit':
       return <EditConnectionDialog key={dialog.id} id={dialog.id} onClose={close} />
+    case 'rotate':
+      return <RotateDialog key={dialog.id} id={dialog.id} onClose={close} />
     case 'delete':
       return <DeleteConnectionDialog key={dialog.id} id={dialog.id} onClose={close} />
     case 'palette':

@@ -1,5 +1,6 @@
 import { useEffect } from 'react'
 import { useUiStore } from '../../stores/ui-store'
+import { copySelectedSecret } from '../connections/copy-selected'
 import { useVaultStore } from '../../stores/vault-store'
 
 export function focusSearch(): void {
@@ -28,7 +29,10 @@ export function useShortcuts(): void {
         return
       }
       if (dialogOpen) return
-      if (mod && key === 'k') {
+      if (mod && event.shiftKey && key === 'c') {
+        event.preventDefault()
+        copySelectedSecret()
+      } else if (mod && key === 'k') {
         event.preventDefault()
         useUiStore.getState().openDialog({ kind: 'palette' })
       } else if (mod && key === 'n') {
