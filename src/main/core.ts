@@ -6,14 +6,17 @@ import { clipboardHandlers } from './clipboard/clipboard-handlers'
 import { connectionHandlers } from './connections/handlers'
 import { createListIndexes, type ListIndexes } from './connections/list-index-source'
 import { createConnectionsService } from './connections/service'
+import { createOAuth } from './oauth/oauth'
 import { createPoliciesService, policyHandlers } from './policies/policies'
 import type { SystemClipboard } from './adapters/clipboard'
 import type { Clock } from './adapters/clock'
+import type { Fetch } from './adapters/fetch'
 import type { Logger } from './adapters/logger'
 import type { OpenExternal } from './adapters/open-external'
 import type { RandomBytes } from './adapters/random'
 import type { SecretKeeper } from './adapters/secret-keeper'
 import { systemClock } from './platform/clock'
+import { platformFetch } from './platform/fetch'
 import { pooledRandomBytes } from './platform/random'
 import { watchForSuspend } from './vault/suspend-detector'
 import { vaultHandlers } from './vault/vault-handlers'
@@ -35,6 +38,8 @@ export interface CoreDependencies {
   secretKeeper: SecretKeeper
   /** Opens a URL in the system browser (OAuth sign-ins); each host applies its own rule. */
   openExternal: OpenExternal
+  /** HTTP to authorization servers (OAuth discovery, token requests); defaults to Node's fetch. */
+  fetch?: Fetch
   /** Defaults to the product's scrypt parameters; tests pass weaker ones only for speed. */
   vaultKdf?: VaultKdfPolicy
   /**
@@ -88,6 +93,16 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     listIndexes,
     events,
   })
+  // Sign-ins, client credentials and the refresh scheduler, which starts on unlock and stops on lock.
+  const oauth = createOAuth({
+    session,
+    connections,
+    events,
+    clock,
+    random,
+    fetch: dependencies.fetch ?? platformFetch,
+    openExternal: dependencies.openExternal,
+  })
   const handlers: Handlers = {
     ...appHandlers(dependencies.identity),
     ...vaultHandlers(vault),
@@ -95,6 +110,7 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     ...connectionHandlers(connections),
     ...policyHandlers(createPoliciesService({ session, clock, connections })),
     ...clipboardHandlers({ connections, vault, clock, system: dependencies.clipboard }),
+    ...oauth.handlers,
   }
   const router = createRouter(handlers, {
     onUnexpectedError: (procedure, error) =>
@@ -106,6 +122,7 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     vault,
     async close() {
       stopSuspendDetector()
+      oauth.close()
       listIndexes.forget()
       vault.close()
     },

@@ -10,6 +10,7 @@ import { createSafeStorageKeeper } from './hosts/desktop/safe-storage-keeper'
 import { installSecurityGuards, openSignInExternally } from './hosts/desktop/security'
 import { createMainWindow } from './hosts/desktop/window'
 import { createStderrLogger } from './platform/logger'
+import { platformFetch } from './platform/fetch'
 import { APP_NAME, defaultDataDir } from './platform/paths'
 
 // The desktop host: a thin composition root. Every decision it wires up is a plain function
@@ -41,6 +42,7 @@ if (!app.requestSingleInstanceLock()) {
       sqliteNativeBinding: electronNativeBinding(appRoot, process.versions.electron, process.resourcesPath),
       secretKeeper: createSafeStorageKeeper(),
       openExternal: openSignInExternally,
+      fetch: platformFetch,
       clipboard,
       // powerMonitor reports suspend and screen lock directly; no wall-clock guessing needed.
       detectSuspendByClock: false,

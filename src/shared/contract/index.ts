@@ -3,6 +3,7 @@ import { auditProcedures } from './audit'
 import { clipboardProcedures } from './clipboard'
 import { connectionsEvents, connectionsProcedures } from './connections'
 import { flowsProcedures } from './flows'
+import { oauthEvents, oauthProcedures } from './oauth'
 import { policiesProcedures } from './policies'
 import { settingsProcedures } from './settings'
 import { vaultEvents, vaultProcedures } from './vault'
@@ -22,12 +23,14 @@ export const procedures = {
   ...flowsProcedures,
   ...policiesProcedures,
   ...clipboardProcedures,
+  ...oauthProcedures,
 } satisfies ProcedureMap
 
 export const events = {
   ...appEvents,
   ...vaultEvents,
   ...connectionsEvents,
+  ...oauthEvents,
 } satisfies EventMap
 
 export type Procedures = typeof procedures
@@ -44,6 +47,7 @@ export type * from './audit'
 export type * from './clipboard'
 export type * from './connections'
 export type * from './flows'
+export type * from './oauth'
 export type * from './policies'
 export type * from './settings'
 export type * from './vault'

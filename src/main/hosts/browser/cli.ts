@@ -6,6 +6,7 @@ import type { OpenExternal } from '../../adapters/open-external'
 import type { SecretKeeper } from '../../adapters/secret-keeper'
 import { APP_VERSION } from '../../app/version'
 import { createCore } from '../../core'
+import { platformFetch } from '../../platform/fetch'
 import { createKeyringKeeper } from '../../platform/keyring-keeper'
 import { createStderrLogger } from '../../platform/logger'
 import { launchDetached, type LaunchProcess } from '../../platform/open-url'
@@ -90,6 +91,7 @@ export async function startBrowserMode(
     logger: adapters.logger,
     secretKeeper: adapters.secretKeeper,
     openExternal: browserOpenExternal(launcher),
+    fetch: platformFetch,
   })
   const server = await startBrowserServer({ core, rendererDir, port: args.port })
   // The one line on stdout: people and scripts (the end-to-end tests) read the URL from it.

@@ -1,0 +1,171 @@
+import type { EventListener } from '../api/event-bus'
+import type { Clock } from '../adapters/clock'
+import { backoffMs, MAX_FAILED_DAYS, refreshDueMs } from './refresh-policy'
+import type { Refresher, RefreshOutcome } from './refresher'
+import type { TokenStore } from './token-store'
+
+/** How many refreshes run at once: enough to clear a backlog quickly, few enough not to hammer a provider. */
+export const REFRESH_CONCURRENCY = 16
+/** The timer never sleeps longer than this, so a changed wall clock (a suspend) is noticed within the hour. */
+const MAX_SLEEP_MS = 60 * 60 * 1000
+
+/**
+ * Keeps every OAuth2 connection with a known expiry fresh while the vault is unlocked. It holds one
+ * due time per connection (from plaintext columns, no value opened) and one timer for the earliest,
+ * so 10,000 idle connections cost one timer, not 10,000. Due connections go through the refresher
+ * (single-flight per connection) at most REFRESH_CONCURRENCY at a time. A transient failure waits
+ * with backoff and jitter; a connection with MAX_FAILED_DAYS days of failures is left for a person
+ * ("Refresh now" or Reconnect), as Nango's refresh_exhausted.
+ */
+export function createRefreshScheduler(dependencies: {
+  store: TokenStore
+  refresher: Refresher
+  clock: Clock
+  concurrency?: number
+  random?: () => number
+}) {
+  const { store, refresher, clock } = dependencies
+  const concurrency = dependencies.concurrency ?? REFRESH_CONCURRENCY
+  const due = new Map<string, number>()
+  /** Not before this time: after a transient failure (backoff), or when the value says it is due later. */
+  const notBefore = new Map<string, number>()
+  const failures = new Map<string, number>()
+  const queued = new Set<string>()
+  const queue: string[] = []
+  let running = 0
+  let active = false
+  let timer: unknown = null
+  let idleWaiters: (() => void)[] = []
+
+  function start(): void {
+    active = true
+    due.clear()
+    for (const row of store.schedule()) track(row)
+    // Caught up on unlock: whatever fell due while locked is due now.
+    fire()
+  }
+
+  function stop(): void {
+    active = false
+    if (timer !== null) clock.clearTimeout(timer)
+    timer = null
+    due.clear()
+    notBefore.clear()
+    failures.clear()
+    queue.length = 0
+    queued.clear()
+  }
+
+  function track(row: {
+    id: string
+    token_expires_ms: number
+    issued_ms: number
+    refresh_attempts: number
+  }): void {
+    if (row.refresh_attempts >= MAX_FAILED_DAYS) due.delete(row.id)
+    else due.set(row.id, refreshDueMs(row.token_expires_ms, row.issued_ms))
+  }
+
+  /** The bus's listener: follows every committed change, whoever wrote it, and the vault's lock state. */
+  const onEvent: EventListener = (name, payload) => {
+    if (name === 'vault.stateChanged') {
+      const { state } = payload as { state: string }
+      if (state === 'unlocked') start()
+      else stop()
+      return
+    }
+    if (name !== 'connections.changed' || !active) return
+    const { ids, kind } = payload as { ids: string[]; kind: string }
+    for (const id of ids) {
+      const row = kind === 'deleted' ? undefined : store.scheduleOf(id)
+      if (row) track(row)
+      else due.delete(id)
+    }
+    arm()
+  }
+
+  function effectiveDue(id: string, dueMs: number): number {
+    return Math.max(dueMs, notBefore.get(id) ?? 0)
+  }
+
+  function arm(): void {
+    if (!active) return
+    if (timer !== null) clock.clearTimeout(timer)
+    timer = null
+    let earliest = Infinity
+    for (const [id, dueMs] of due) {
+      if (queued.has(id)) continue
+      const at = effectiveDue(id, dueMs)
+      if (at < earliest) earliest = at
+    }
+    if (earliest === Infinity) return
+    const wait = Math.min(MAX_SLEEP_MS, Math.max(0, earliest - clock.now()))
+    timer = clock.setTimeout(() => {
+      timer = null
+      fire()
+    }, wait)
+  }
+
+  function fire(): void {
+    if (!active) return
+    const nowMs = clock.now()
+    for (const [id, dueMs] of due) {
+      if (!queued.has(id) && effectiveDue(id, dueMs) <= nowMs) {
+        queued.add(id)
+        queue.push(id)
+      }
+    }
+    pump()
+    arm()
+  }
+
+  function pump(): void {
+    while (active && running < concurrency && queue.length > 0) {
+      const id = queue.shift()!
+      running += 1
+      refresher
+        .refresh(id, 'system')
+        .then((outcome) => settle(id, outcome))
+        // Locked mid-request, or the connection deleted: the next unlock or change starts over.
+        .catch(() => notBefore.set(id, clock.now() + backoffMs(1, dependencies.random)))
+        .finally(() => {
+          running -= 1
+          queued.delete(id)
+          pump()
+          arm()
+          if (running === 0 && queue.length === 0) {
+            const waiters = idleWaiters
+            idleWaiters = []
+            for (const resolve of waiters) resolve()
+          }
+        })
+    }
+  }
+
+  function settle(id: string, outcome: RefreshOutcome): void {
+    if (outcome.result === 'failed' && outcome.error.kind === 'transient') {
+      const count = (failures.get(id) ?? 0) + 1
+      failures.set(id, count)
+      notBefore.set(id, clock.now() + backoffMs(count, dependencies.random))
+      return
+    }
+    failures.delete(id)
+    if (outcome.result === 'fresh' && outcome.dueMs !== null) notBefore.set(id, outcome.dueMs)
+    else notBefore.delete(id)
+  }
+
+  return {
+    onEvent,
+    start,
+    stop,
+    /** Resolves once nothing is queued or running (tests, the benchmark). */
+    whenIdle(): Promise<void> {
+      if (running === 0 && queue.length === 0) return Promise.resolve()
+      return new Promise((resolve) => idleWaiters.push(resolve))
+    },
+    /** For tests and the benchmark: how many connections it is watching, and whether a timer is set. */
+    stats: () => ({ tracked: due.size, running, queued: queue.length, armed: timer !== null }),
+  }
+}
+
+export type RefreshScheduler = ReturnType<typeof createRefreshScheduler>

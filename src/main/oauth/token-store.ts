@@ -1,0 +1,229 @@
+import type Database from 'better-sqlite3'
+import type { AuditAction } from '../../shared/contract'
+import { notFoundError } from '../../shared/errors'
+import type { EventBus } from '../api/event-bus'
+import { ENTITY_TYPE } from '../connections/service'
+import { tokenExpiryMs } from '../connections/value'
+import { createRepositoryAccess } from '../vault/repository-access'
+import type { VaultSession } from '../vault/session'
+import type { OAuth2Value } from './token-value'
+
+/** What the scheduler needs of a row to know when it is due; plaintext columns only, no value opened. */
+export interface ScheduleRow {
+  id: string
+  token_expires_ms: number
+  issued_ms: number
+  /** Days with a failed refresh since the last success (Nango's day buckets). */
+  refresh_attempts: number
+}
+
+export interface StoredToken {
+  id: string
+  status: 'ACTIVE' | 'MISSING' | 'ERROR'
+  displayName: string
+  pieceName: string
+  value: OAuth2Value
+  /** The sealed bytes as read: a write is skipped when they changed meanwhile (a person rotated). */
+  envelope: Buffer
+  refreshAttempts: number
+  lastFailureMs: number | null
+  lastSuccessMs: number | null
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+function statements(db: Database.Database) {
+  return {
+    due: db.prepare<[], ScheduleRow>(
+      `SELECT id, token_expires_ms, refresh_attempts,
+         max(created_ms, coalesce(last_rotated_ms, 0), coalesce(last_refresh_success_ms, 0)) AS issued_ms
+       FROM connections
+       WHERE type = 'OAUTH2' AND status = 'ACTIVE' AND token_expires_ms IS NOT NULL AND value_envelope IS NOT NULL`,
+    ),
+    one: db.prepare<[string], ScheduleRow>(
+      `SELECT id, token_expires_ms, refresh_attempts,
+         max(created_ms, coalesce(last_rotated_ms, 0), coalesce(last_refresh_success_ms, 0)) AS issued_ms
+       FROM connections
+       WHERE id = ? AND type = 'OAUTH2' AND status = 'ACTIVE' AND token_expires_ms IS NOT NULL AND value_envelope IS NOT NULL`,
+    ),
+    read: db.prepare<
+      [string],
+      {
+        id: string
+        type: string
+        status: 'ACTIVE' | 'MISSING' | 'ERROR'
+        display_name: string
+        piece_name: string
+        value_envelope: Buffer | null
+        refresh_attempts: number
+        last_refresh_failure_ms: number | null
+        last_refresh_success_ms: number | null
+      }
+    >(
+      `SELECT id, type, status, display_name, piece_name, value_envelope, refresh_attempts,
+         last_refresh_failure_ms, last_refresh_success_ms FROM connections WHERE id = ?`,
+    ),
+    // A new token makes the connection usable again: ACTIVE, attempts reset; the last failure stays
+    // as history beside the newer success.
+    storeTokens: db.prepare<[number, Buffer, number | null, number, number, number, number, string]>(
+      `UPDATE connections SET value_key_version = ?, value_envelope = ?, token_expires_ms = ?,
+         last_refresh_success_ms = ?, updated_ms = ?, refresh_attempts = 0, status = 'ACTIVE', status_reason = NULL,
+         last_rotated_ms = CASE WHEN ? = 1 THEN ? ELSE last_rotated_ms END
+       WHERE id = ?`,
+    ),
+    refused: db.prepare<[string, number, string, number, string]>(
+      `UPDATE connections SET status = 'ERROR', status_reason = ?, last_refresh_failure_ms = ?,
+         last_refresh_failure_reason = ?, updated_ms = ? WHERE id = ?`,
+    ),
+    transient: db.prepare<[number, number, string, number, string]>(
+      `UPDATE connections SET refresh_attempts = ?, last_refresh_failure_ms = ?,
+         last_refresh_failure_reason = ?, updated_ms = ? WHERE id = ?`,
+    ),
+  }
+}
+
+type Statements = ReturnType<typeof statements>
+
+/**
+ * The refresher's narrow writes to a connection: new tokens, a refusal, a transient failure. Each
+ * runs in its own transaction with its audit entry, and announces `connections.changed` once it has
+ * committed, as the connections service does (the in-memory list follows the row by its triggers).
+ */
+export function createTokenStore(dependencies: {
+  session: () => VaultSession
+  events: Pick<EventBus, 'emit'>
+}) {
+  const withVault = createRepositoryAccess(dependencies.session, statements)
+  const changed = (id: string) =>
+    dependencies.events.emit('connections.changed', { ids: [id], kind: 'updated' })
+
+  function schedule(): ScheduleRow[] {
+    return withVault((_session, sql) => sql.due.all())
+  }
+
+  function scheduleOf(id: string): ScheduleRow | undefined {
+    return withVault((_session, sql) => sql.one.get(id))
+  }
+
+  function read(id: string): StoredToken {
+    return withVault((session, sql) => readIn(session, sql, id))
+  }
+
+  /**
+   * Stores new tokens unless the value changed since `expected` was read (a person rotated or
+   * reconnected meanwhile: theirs wins). Answers whether it wrote.
+   */
+  function storeTokens(
+    id: string,
+    value: OAuth2Value,
+    expected: Buffer | null,
+    audit: {
+      action: AuditAction
+      origin: string
+      nowMs: number
+      details: Record<string, string | number | boolean | null>
+    },
+  ): boolean {
+    const wrote = withVault((session, sql) =>
+      session.transaction(() => {
+        const current = readIn(session, sql, id)
+        if (expected && !current.envelope.equals(expected)) return false
+        sql.storeTokens.run(
+          session.keyVersion,
+          session.seal('connection-value', id, JSON.stringify(value)),
+          tokenExpiryMs(value),
+          audit.nowMs,
+          audit.nowMs,
+          audit.action === 'connection.reconnect' ? 1 : 0,
+          audit.nowMs,
+          id,
+        )
+        session.audit({
+          action: audit.action,
+          origin: audit.origin,
+          entityType: ENTITY_TYPE,
+          entityId: id,
+          details: {
+            displayName: current.displayName,
+            pieceName: current.pieceName,
+            previousStatus: current.status,
+            refreshTokenRotated: value.refresh_token !== current.value.refresh_token,
+            expiresInSeconds: value.expires_in ?? null,
+            ...audit.details,
+          },
+        })
+        return true
+      }),
+    )
+    if (wrote) changed(id)
+    return wrote
+  }
+
+  /**
+   * A refusal sets ERROR with the provider's reason; a transient failure leaves the status alone and
+   * counts an attempt at most once per calendar day (UTC), as Nango does, so an outage of a few
+   * hours does not look like a dead connection.
+   */
+  function recordFailure(
+    id: string,
+    kind: 'refused' | 'transient',
+    reason: string,
+    origin: string,
+    nowMs: number,
+  ): void {
+    withVault((session, sql) =>
+      session.transaction(() => {
+        const current = readIn(session, sql, id)
+        let attempts = current.refreshAttempts
+        if (kind === 'refused') {
+          sql.refused.run(reason, nowMs, reason, nowMs, id)
+        } else {
+          const sameDay =
+            current.lastFailureMs !== null &&
+            Math.floor(current.lastFailureMs / DAY_MS) === Math.floor(nowMs / DAY_MS) &&
+            (current.lastSuccessMs === null || current.lastSuccessMs < current.lastFailureMs)
+          attempts = sameDay && attempts > 0 ? attempts : attempts + 1
+          sql.transient.run(attempts, nowMs, reason, nowMs, id)
+        }
+        session.audit({
+          action: 'connection.refresh_failed',
+          origin,
+          entityType: ENTITY_TYPE,
+          entityId: id,
+          details: {
+            displayName: current.displayName,
+            pieceName: current.pieceName,
+            kind,
+            reason,
+            refreshAttempts: attempts,
+            previousStatus: current.status,
+          },
+        })
+      }),
+    )
+    changed(id)
+  }
+
+  return { schedule, scheduleOf, read, storeTokens, recordFailure }
+}
+
+export type TokenStore = ReturnType<typeof createTokenStore>
+
+function readIn(session: VaultSession, sql: Statements, id: string): StoredToken {
+  const row = sql.read.get(id)
+  if (!row) throw notFoundError(ENTITY_TYPE, id, 'Connection not found')
+  if (row.type !== 'OAUTH2' || !row.value_envelope) {
+    throw notFoundError('oauth2_token', id, 'This connection holds no OAuth2 token to refresh.')
+  }
+  return {
+    id: row.id,
+    status: row.status,
+    displayName: row.display_name,
+    pieceName: row.piece_name,
+    value: JSON.parse(session.open('connection-value', row.id, row.value_envelope)) as OAuth2Value,
+    envelope: row.value_envelope,
+    refreshAttempts: row.refresh_attempts,
+    lastFailureMs: row.last_refresh_failure_ms,
+    lastSuccessMs: row.last_refresh_success_ms,
+  }
+}
