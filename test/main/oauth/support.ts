@@ -57,6 +57,8 @@ export async function oauthHarness(
       },
     },
   })
+  // The manual clock jumps hours; idle auto-lock would lock the vault under the tests' feet.
+  if (clock) await base.call('settings.set', { autoLockMinutes: 0 })
   const statuses: OAuthStatus[] = []
   const events: { name: string; payload: unknown }[] = []
   const waiters: { flowId: string; resolve: (status: OAuthStatus) => void }[] = []
