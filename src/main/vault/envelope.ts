@@ -37,23 +37,39 @@ export function deriveSubkey(key: Buffer, purpose: KeyPurpose): Buffer {
   return Buffer.from(hkdfSync('sha256', key, 'latchkey/vault/v1', `latchkey:${purpose}`, KEY_BYTES))
 }
 
-/** Length-prefixed fields, so ("a", "bc") and ("ab", "c") never produce the same bytes. */
+const ENVELOPE_LABEL = Buffer.from(`latchkey-envelope-v${ENVELOPE_VERSION}`)
+/** The label's and the purpose's length-prefixed fields, built once per purpose: every seal and open starts with them. */
+const purposePrefixes = new Map<string, Buffer>()
+
+function purposePrefix(purpose: string): Buffer {
+  let prefix = purposePrefixes.get(purpose)
+  if (!prefix) {
+    const name = Buffer.from(purpose)
+    prefix = Buffer.alloc(4 + ENVELOPE_LABEL.length + 4 + name.length)
+    prefix.writeUInt32BE(ENVELOPE_LABEL.length, 0)
+    ENVELOPE_LABEL.copy(prefix, 4)
+    prefix.writeUInt32BE(name.length, 4 + ENVELOPE_LABEL.length)
+    name.copy(prefix, 8 + ENVELOPE_LABEL.length)
+    purposePrefixes.set(purpose, prefix)
+  }
+  return prefix
+}
+
+/**
+ * Length-prefixed fields, so ("a", "bc") and ("ab", "c") never produce the same bytes: the label,
+ * the purpose, the row id and the key version (4 bytes), each after its length (uint32 big-endian).
+ * Written into one buffer: this runs once per value sealed or opened, 500 times per batch.
+ */
 export function associatedData(purpose: string, rowId: string, keyVersion: number): Buffer {
-  const parts = [
-    Buffer.from(`latchkey-envelope-v${ENVELOPE_VERSION}`),
-    Buffer.from(purpose),
-    Buffer.from(rowId),
-  ]
-  const version = Buffer.alloc(4)
-  version.writeUInt32BE(keyVersion)
-  parts.push(version)
-  return Buffer.concat(
-    parts.flatMap((part) => {
-      const length = Buffer.alloc(4)
-      length.writeUInt32BE(part.length)
-      return [length, part]
-    }),
-  )
+  const prefix = purposePrefix(purpose)
+  const idBytes = Buffer.byteLength(rowId)
+  const bytes = Buffer.allocUnsafe(prefix.length + 4 + idBytes + 8)
+  prefix.copy(bytes, 0)
+  let offset = bytes.writeUInt32BE(idBytes, prefix.length)
+  offset += bytes.write(rowId, offset)
+  offset = bytes.writeUInt32BE(4, offset)
+  bytes.writeUInt32BE(keyVersion, offset)
+  return bytes
 }
 
 export interface SealInput {
@@ -70,11 +86,17 @@ export function seal({ subkey, purpose, rowId, keyVersion, plaintext, random }: 
   if (nonce.length !== NONCE_BYTES) throw new Error('The random source returned the wrong length.')
   const cipher = createCipheriv('aes-256-gcm', subkey, nonce, { authTagLength: TAG_BYTES })
   cipher.setAAD(associatedData(purpose, rowId, keyVersion))
-  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()])
-  const header = Buffer.alloc(VERSION_BYTES + KEY_VERSION_BYTES)
-  header.writeUInt8(ENVELOPE_VERSION, 0)
-  header.writeUInt32BE(keyVersion, VERSION_BYTES)
-  return Buffer.concat([header, nonce, cipher.getAuthTag(), ciphertext])
+  const body = cipher.update(plaintext)
+  const rest = cipher.final()
+  // One allocation for the whole envelope rather than a header and a concatenation of four parts.
+  const envelope = Buffer.allocUnsafe(HEADER_BYTES + body.length + rest.length)
+  envelope.writeUInt8(ENVELOPE_VERSION, 0)
+  envelope.writeUInt32BE(keyVersion, VERSION_BYTES)
+  nonce.copy(envelope, VERSION_BYTES + KEY_VERSION_BYTES)
+  cipher.getAuthTag().copy(envelope, VERSION_BYTES + KEY_VERSION_BYTES + NONCE_BYTES)
+  body.copy(envelope, HEADER_BYTES)
+  rest.copy(envelope, HEADER_BYTES + body.length)
+  return envelope
 }
 
 export interface OpenInput {
