@@ -57,7 +57,8 @@ export function canonicalDetails(details: Details | undefined): string {
   const sorted: Details = {}
   for (const key of Object.keys(details ?? {}).sort()) {
     const value = details![key]!
-    if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
+    const type = typeof value
+    if (value !== null && type !== 'string' && type !== 'number' && type !== 'boolean') {
       throw new Error('Audit details hold only strings, numbers, booleans and null.')
     }
     sorted[key] = value
@@ -88,6 +89,34 @@ function appendStatementsFor(db: Database.Database): AppendStatements {
   return statements
 }
 
+interface ChainHead {
+  seq: number
+  hash: string
+}
+
+/**
+ * The chain's head while a batch appends, per database handle: read once at the batch's first
+ * entry, then carried from entry to entry in memory. Only inside withAuditBatch, whose caller's
+ * transaction commits or rolls back as a whole, so the head in memory is always the one on disk.
+ */
+const batchHeads = new WeakMap<Database.Database, { head: ChainHead | null }>()
+
+/**
+ * Runs `work` (inside the caller's transaction, with no savepoint that could roll back some of its
+ * entries and not others) reading the chain head once rather than once per entry. The chain is the
+ * same, link for link, as appendAudit one by one writes it.
+ */
+export function withAuditBatch<T>(db: Database.Database, work: () => T): T {
+  if (!db.inTransaction) throw new Error("An audit batch runs inside its caller's transaction.")
+  if (batchHeads.has(db)) return work()
+  batchHeads.set(db, { head: null })
+  try {
+    return work()
+  } finally {
+    batchHeads.delete(db)
+  }
+}
+
 /**
  * Appends one link. Runs inside the caller's transaction when there is one (so the change and its
  * entry commit together); otherwise in its own IMMEDIATE transaction, so two writers can never
@@ -96,9 +125,11 @@ function appendStatementsFor(db: Database.Database): AppendStatements {
 export function appendAudit(db: Database.Database, atMs: number, record: AuditRecord): void {
   const statements = appendStatementsFor(db)
   const write = () => {
-    const head = statements.head.get()
-    const unhashed = {
-      seq: (head?.seq ?? 0) + 1,
+    const batch = db.inTransaction ? batchHeads.get(db) : undefined
+    const head = batch?.head ?? statements.head.get()
+    const seq = (head?.seq ?? 0) + 1
+    const row: AuditRow = {
+      seq,
       at_ms: atMs,
       action: record.action,
       origin: record.origin,
@@ -106,9 +137,11 @@ export function appendAudit(db: Database.Database, atMs: number, record: AuditRe
       entity_id: record.entityId ?? null,
       details: canonicalDetails(record.details),
       prev_hash: head?.hash ?? GENESIS_HASH,
+      hash: '',
     }
-    const row: AuditRow = { ...unhashed, hash: hashEntry(unhashed) }
+    row.hash = hashEntry(row)
     statements.insert.run(row)
+    if (batch) batch.head = { seq, hash: row.hash }
   }
   if (db.inTransaction) write()
   else db.transaction(write).immediate()

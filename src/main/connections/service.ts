@@ -18,6 +18,7 @@ import {
 } from '../../shared/errors'
 import { defaultOrderOf } from '../../shared/contract/connections'
 import type { EventBus } from '../api/event-bus'
+import { withAuditBatch } from '../audit/audit-log'
 import { createRepositoryAccess } from '../vault/repository-access'
 import type { VaultSession } from '../vault/session'
 import {
@@ -166,9 +167,12 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
     const values = items.map((item, index) => forItem(index, () => valueToStore(item, nowMs)))
     return withVault((session, repository) =>
       session.transaction(() => {
-        const results = items.map((item, index) =>
-          forItem(index, () =>
-            writeConnection(session, repository, item, values[index]!, 'upsert', origin, nowMs),
+        // One head read for the batch's audit entries: nothing here rolls back part of the batch.
+        const results = withAuditBatch(session.db, () =>
+          items.map((item, index) =>
+            forItem(index, () =>
+              writeConnection(session, repository, item, values[index]!, 'upsert', origin, nowMs),
+            ),
           ),
         )
         addFlowIds(repository, results)
