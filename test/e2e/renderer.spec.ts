@@ -220,9 +220,11 @@ test('main’s refusal is shown in the dialog when it refuses a create', async (
 
 test('filters by piece, status, scope, project and remote', async () => {
   const filters = page.getByRole('search', { name: 'Filter connections' })
-  await filters.getByLabel('Piece').fill('@activepieces/piece-jira')
+  // The piece picker lists the vault's pieces; choosing one filters on its exact package name.
+  await filters.getByRole('combobox', { name: 'Piece' }).fill('jira')
+  await page.getByRole('listbox', { name: 'Pieces' }).getByRole('option', { name: /Jira/ }).click()
   await expectRows(['Jira basic'])
-  await filters.getByLabel('Piece').fill('')
+  await filters.getByRole('button', { name: 'Any piece' }).click()
   await expect(page.getByTestId('result-count')).toHaveText('8 connections')
 
   await filters.getByRole('checkbox', { name: 'Missing' }).check()
@@ -237,14 +239,15 @@ test('filters by piece, status, scope, project and remote', async () => {
   await expectRows(['Slack OAuth', 'Platform GitHub'])
   await filters.getByLabel('Scope').selectOption({ label: 'Any scope' })
 
-  await filters.getByLabel('Project').fill('proj-b')
+  // Projects and remotes are picked from what the vault holds (by value: the labels carry counts).
+  await filters.getByLabel('Project').selectOption('proj-b')
   await expectRows(['Jira basic', 'Slack OAuth'])
-  await filters.getByLabel('Project').fill('')
+  await filters.getByLabel('Project').selectOption('')
 
-  await filters.getByLabel('Remote', { exact: true }).selectOption({ label: 'Local only' })
+  await filters.getByLabel('Remote', { exact: true }).selectOption('local')
   await expect(page.getByTestId('result-count')).toHaveText('8 connections')
-  await filters.getByLabel('Remote', { exact: true }).selectOption({ label: 'Any remote' })
-  await filters.getByLabel('Remote id').fill('team-server')
+  await filters.getByLabel('Remote', { exact: true }).selectOption('')
+  await filters.getByRole('checkbox', { name: 'Error' }).check()
   await expect(page.getByRole('heading', { name: 'No connections match these filters' })).toBeVisible()
   await page.getByRole('button', { name: 'Clear filters' }).first().click()
   await expect(page.getByTestId('result-count')).toHaveText('8 connections')
@@ -381,7 +384,7 @@ test('every control is labelled for assistive technology', async () => {
     'button "New connection"',
     'button "Lock"',
     'searchbox "Search connections"',
-    'textbox "Piece"',
+    'combobox "Piece"',
     'combobox "Scope"',
     'grid "Connections"',
   ])

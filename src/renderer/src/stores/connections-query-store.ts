@@ -1,5 +1,13 @@
 import { create } from 'zustand'
-import type { AppConnection, ConnectionScope, ConnectionStatus, ListSort } from '../../../shared/contract'
+import type {
+  AppConnection,
+  ConnectionScope,
+  ConnectionStatus,
+  ExpiryState,
+  ListSort,
+  SortOrder,
+} from '../../../shared/contract'
+import { defaultOrderOf } from '../../../shared/contract/connections'
 import type { AppError } from '../../../shared/errors'
 import { api, asAppError } from './api'
 import { handleLockedError } from './vault-store'
@@ -7,23 +15,29 @@ import { handleLockedError } from './vault-store'
 /** What the filter bar edits. Empty strings mean "any"; the query sends only what is set. */
 export interface ConnectionFilters {
   search: string
+  /** A package name, matched exactly (the piece picker chooses one from the vault's pieces). */
   pieceName: string
   status: ConnectionStatus[]
+  /** Token expiry: expired, expiring within a day (EXPIRING_SOON_MS), either; [] for any. */
+  expiry: ExpiryState[]
   scope: ConnectionScope | ''
   projectId: string
   /** '' any, 'local' local-only (remoteId null), else one remote's id. */
   remote: string
   sort: ListSort
+  order: SortOrder
 }
 
 export const EMPTY_FILTERS: ConnectionFilters = {
   search: '',
   pieceName: '',
   status: [],
+  expiry: [],
   scope: '',
   projectId: '',
   remote: '',
   sort: 'updated',
+  order: 'desc',
 }
 
 /** Rows come from main in pages of this size as the visible window moves (connections.slice). */
@@ -45,6 +59,8 @@ interface QueryStore {
   status: 'idle' | 'loading' | 'error'
   error: AppError | null
   setFilters(patch: Partial<ConnectionFilters>): void
+  /** A header's click: a new column sorts its natural way; the same column again flips it. */
+  toggleSort(sort: ListSort): void
   resetFilters(): void
   /** Fetches any page of [start, end] that is not cached or in flight. */
   ensureRange(start: number, end: number): void
@@ -73,6 +89,8 @@ export function rowAt(index: number): AppConnection | undefined {
 export function toSliceFilter(filters: ConnectionFilters) {
   return {
     sort: filters.sort,
+    order: filters.order,
+    ...(filters.expiry.length > 0 ? { expiry: filters.expiry } : {}),
     ...(filters.search.trim() ? { displayName: filters.search.trim().slice(0, 200) } : {}),
     ...(filters.pieceName.trim() ? { pieceName: filters.pieceName.trim() } : {}),
     ...(filters.status.length > 0 ? { status: filters.status } : {}),
@@ -131,7 +149,14 @@ export const useConnectionsQuery = create<QueryStore>()((set, get) => {
       // A new query starts at the top. The previous rows and total stay on screen until its first
       // page answers: typing never flashes placeholders, and the keystroke's own render stays small.
       lastRange = [0, PAGE_SIZE - 1]
-      restart({ ...get().filters, ...patch }, true)
+      // A sort named without a way goes its natural way (the palette's "Sort by name").
+      const order = patch.sort && !patch.order ? { order: defaultOrderOf(patch.sort) } : {}
+      restart({ ...get().filters, ...patch, ...order }, true)
+    },
+    toggleSort: (sort) => {
+      const { filters, setFilters } = get()
+      const order = filters.sort === sort ? (filters.order === 'asc' ? 'desc' : 'asc') : defaultOrderOf(sort)
+      setFilters({ sort, order })
     },
     resetFilters: () => {
       lastRange = [0, PAGE_SIZE - 1]
@@ -161,6 +186,14 @@ export const querySelectors = {
   error: (s: QueryStore) => s.error,
   hasFilters: (s: QueryStore) => {
     const f = s.filters
-    return !!(f.search || f.pieceName || f.status.length || f.scope || f.projectId || f.remote)
+    return !!(
+      f.search ||
+      f.pieceName ||
+      f.status.length ||
+      f.expiry.length ||
+      f.scope ||
+      f.projectId ||
+      f.remote
+    )
   },
 }

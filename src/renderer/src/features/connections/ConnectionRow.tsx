@@ -1,5 +1,6 @@
 import { memo } from 'react'
 import type { AppConnection } from '../../../../shared/contract'
+import { EXPIRING_SOON_MS } from '../../../../shared/contract/connections'
 import { StatusBadge } from './StatusBadge'
 import { agoText, expiryText, pieceLabel, ownerText, projectsText, typeLabel } from './format'
 
@@ -11,6 +12,13 @@ interface Props {
   /** Ticks every 30 s, so scrolling alone never changes it and memo hits stay high. */
   now: number
   onPick(index: number): void
+}
+
+/** Red once expired, amber within EXPIRING_SOON_MS: the same thresholds as the badge. */
+function expiryClass(connection: AppConnection, now: number): string {
+  const at = Date.parse(connection.health.tokenExpiresAt ?? '')
+  if (at <= now) return 'expiry expired'
+  return at - now <= EXPIRING_SOON_MS ? 'expiry soon' : 'expiry'
 }
 
 /** One virtual row: absolutely placed, cheap to render, skipped by memo unless its data changed. */
@@ -47,15 +55,13 @@ export const ConnectionRow = memo(function ConnectionRow({
       <div role="gridcell" className="cell-name">
         {connection.displayName}
       </div>
-      <div role="gridcell" className="cell-muted" title={connection.pieceName}>
+      <div role="gridcell" className="cell-muted cell-piece" title={connection.pieceName}>
         {pieceLabel(connection.pieceName)}
       </div>
       <div role="gridcell">{typeLabel(connection.type)}</div>
       <div role="gridcell" className="cell-status">
-        <StatusBadge connection={connection} />
-        {expiry ? (
-          <span className={expiry.startsWith('expired') ? 'expiry expired' : 'expiry'}>{expiry}</span>
-        ) : null}
+        <StatusBadge connection={connection} now={now} />
+        {expiry ? <span className={expiryClass(connection, now)}>{expiry}</span> : null}
       </div>
       <div role="gridcell">{connection.scope === 'PLATFORM' ? 'Platform' : 'Project'}</div>
       <div role="gridcell" className="cell-muted">

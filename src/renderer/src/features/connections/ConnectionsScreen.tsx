@@ -1,5 +1,6 @@
 import { useEffect } from 'react'
 import { querySelectors, useConnectionsQuery } from '../../stores/connections-query-store'
+import { useFacetsStore } from '../../stores/facets-store'
 import { selectionSelectors, useSelectionStore } from '../../stores/selection-store'
 import { useUiStore } from '../../stores/ui-store'
 import { ConnectionsTable } from './ConnectionsTable'
@@ -51,13 +52,19 @@ function ResultCount() {
 export function ConnectionsScreen() {
   const total = useConnectionsQuery(querySelectors.total)
   const invalidate = useConnectionsQuery((s) => s.invalidate)
+  const loadFacets = useFacetsStore((s) => s.load)
   const openId = useSelectionStore(selectionSelectors.openId)
 
   // Fetch on entry, and again whenever main reports a change (another window, sync, the CLI).
+  // The pickers' counts follow the same changes.
   useEffect(() => {
     invalidate()
-    return window.latchkey.on('connections.changed', () => invalidate())
-  }, [invalidate])
+    loadFacets()
+    return window.latchkey.on('connections.changed', () => {
+      invalidate()
+      loadFacets()
+    })
+  }, [invalidate, loadFacets])
 
   return (
     <div className={openId ? 'connections with-detail' : 'connections'}>

@@ -13,24 +13,21 @@ import { useNow } from './useNow'
 
 export const ROW_HEIGHT = 36
 const FETCH_INTERVAL_MS = 100
-const COLUMNS: { label: string; sort?: ListSort }[] = [
-  { label: 'Name', sort: 'displayName' },
-  { label: 'Piece' },
+/** Each sortable header sorts by what it shows; `how` is its tooltip, naming both ways. */
+const COLUMNS: { label: string; sort?: ListSort; how?: string }[] = [
+  { label: 'Name', sort: 'displayName', how: 'Sort by name (A to Z, then Z to A)' },
+  { label: 'Piece', sort: 'pieceName', how: 'Sort by piece package name (A to Z, then Z to A)' },
   { label: 'Type' },
-  { label: 'Status', sort: 'expiry' },
+  {
+    label: 'Status',
+    sort: 'status',
+    how: 'Sort by status: errors, missing, then expired and expiring tokens first; again for healthy first',
+  },
   { label: 'Scope' },
   { label: 'Projects' },
   { label: 'Owner' },
-  { label: 'Updated', sort: 'updated' },
+  { label: 'Updated', sort: 'updated', how: 'Sort by last update (newest first, then oldest first)' },
 ]
-
-// The contract sorts each key one way: names A→Z, expiry soonest first, dates newest first.
-const SORT_DIRECTION: Record<ListSort, 'ascending' | 'descending'> = {
-  displayName: 'ascending',
-  expiry: 'ascending',
-  updated: 'descending',
-  created: 'descending',
-}
 
 /**
  * The connection list as an ARIA grid. Only the visible rows (plus overscan) are in the DOM, and
@@ -45,7 +42,7 @@ export function ConnectionsTable() {
   const version = useConnectionsQuery(querySelectors.version)
   const loading = useConnectionsQuery(querySelectors.loading)
   const ensureRange = useConnectionsQuery((s) => s.ensureRange)
-  const setFilters = useConnectionsQuery((s) => s.setFilters)
+  const toggleSort = useConnectionsQuery((s) => s.toggleSort)
   const selected = useSelectionStore(selectionSelectors.index)
   const select = useSelectionStore((s) => s.select)
   const open = useSelectionStore((s) => s.open)
@@ -140,33 +137,35 @@ export function ConnectionsTable() {
     >
       <div role="rowgroup" className="grid-head">
         <div role="row" aria-rowindex={1} className="grid-row header">
-          {COLUMNS.map((column) => (
-            <div
-              key={column.label}
-              role="columnheader"
-              aria-sort={
-                column.sort && filters.sort === column.sort ? SORT_DIRECTION[column.sort] : undefined
-              }
-            >
-              {column.sort ? (
-                <button
-                  type="button"
-                  className="sort-button"
-                  title={`Sort by ${column.label.toLowerCase()}`}
-                  onClick={() => setFilters({ sort: column.sort })}
-                >
-                  {column.label}
-                  {filters.sort === column.sort
-                    ? SORT_DIRECTION[column.sort] === 'ascending'
-                      ? ' ▴'
-                      : ' ▾'
-                    : ''}
-                </button>
-              ) : (
-                column.label
-              )}
-            </div>
-          ))}
+          {COLUMNS.map((column) => {
+            const sorted = column.sort !== undefined && filters.sort === column.sort
+            const ascending = filters.order === 'asc'
+            return (
+              <div
+                key={column.label}
+                role="columnheader"
+                aria-sort={
+                  sorted ? (ascending ? 'ascending' : 'descending') : column.sort ? 'none' : undefined
+                }
+              >
+                {column.sort ? (
+                  <button
+                    type="button"
+                    className={sorted ? 'sort-button sorted' : 'sort-button'}
+                    title={column.how}
+                    onClick={() => toggleSort(column.sort!)}
+                  >
+                    {column.label}
+                    <span className="sort-arrow" aria-hidden="true">
+                      {sorted ? (ascending ? '▲' : '▼') : '↕'}
+                    </span>
+                  </button>
+                ) : (
+                  column.label
+                )}
+              </div>
+            )
+          })}
         </div>
       </div>
       <div ref={scrollRef} role="rowgroup" className="grid-body" data-testid="grid-scroller">

@@ -1,28 +1,55 @@
 import { useShallow } from 'zustand/react/shallow'
 import {
   CONNECTION_STATUSES,
+  EXPIRY_STATES,
   type ConnectionScope,
   type ConnectionStatus,
+  type ExpiryState,
 } from '../../../../shared/contract/connections'
 import { querySelectors, useConnectionsQuery } from '../../stores/connections-query-store'
+import { useFacetsStore } from '../../stores/facets-store'
+import { PiecePicker } from './PiecePicker'
 
 const STATUS_LABELS: Record<ConnectionStatus, string> = {
   ACTIVE: 'Active',
   MISSING: 'Missing',
   ERROR: 'Error',
 }
+const EXPIRY_LABELS: Record<ExpiryState, string> = {
+  expired: 'Expired',
+  expiring: 'Expiring soon',
+}
 
-/** Every filter applies as you type: each change starts a new query and older answers are dropped. */
+/** A chip: the checkbox right beside its word, the whole chip its label. */
+function Chip(props: { label: string; title?: string; checked: boolean; onChange(on: boolean): void }) {
+  return (
+    <label className="chip" title={props.title}>
+      <input type="checkbox" checked={props.checked} onChange={(e) => props.onChange(e.target.checked)} />
+      {props.label}
+    </label>
+  )
+}
+
+/** Every filter applies as you type or pick: each change starts a new query and older answers are dropped. */
 export function FilterBar() {
   const filters = useConnectionsQuery(useShallow(querySelectors.filters))
   const hasFilters = useConnectionsQuery(querySelectors.hasFilters)
   const setFilters = useConnectionsQuery((s) => s.setFilters)
   const resetFilters = useConnectionsQuery((s) => s.resetFilters)
+  const facets = useFacetsStore((s) => s.facets)
 
-  function toggleStatus(status: ConnectionStatus, on: boolean) {
-    const next = on ? [...filters.status, status] : filters.status.filter((s) => s !== status)
-    setFilters({ status: CONNECTION_STATUSES.filter((s) => next.includes(s)) })
+  function toggle<T extends string>(all: readonly T[], chosen: readonly T[], value: T, on: boolean): T[] {
+    const next = on ? [...chosen, value] : chosen.filter((v) => v !== value)
+    return all.filter((v) => next.includes(v))
   }
+
+  // A value the filter holds but the vault no longer has (its last connection went) stays pickable.
+  const projects = facets?.projects ?? []
+  const knownProject = !filters.projectId || projects.some((p) => p.projectId === filters.projectId)
+  const remotes = (facets?.remotes ?? []).filter((r) => r.remoteId !== null)
+  const localCount = facets?.remotes.find((r) => r.remoteId === null)?.count
+  const knownRemote =
+    !filters.remote || filters.remote === 'local' || remotes.some((r) => r.remoteId === filters.remote)
 
   return (
     <search className="filter-bar" aria-label="Filter connections">
@@ -45,24 +72,28 @@ export function FilterBar() {
         spellCheck={false}
         autoComplete="off"
       />
-      <input
-        aria-label="Piece"
-        placeholder="Piece"
-        value={filters.pieceName}
-        onChange={(e) => setFilters({ pieceName: e.target.value })}
-        spellCheck={false}
-      />
-      <fieldset className="status-filter">
+      <PiecePicker />
+      <fieldset className="chips">
         <legend>Status</legend>
         {CONNECTION_STATUSES.map((status) => (
-          <label key={status} className="chip">
-            <input
-              type="checkbox"
-              checked={filters.status.includes(status)}
-              onChange={(e) => toggleStatus(status, e.target.checked)}
-            />
-            {STATUS_LABELS[status]}
-          </label>
+          <Chip
+            key={status}
+            label={STATUS_LABELS[status]}
+            checked={filters.status.includes(status)}
+            onChange={(on) => setFilters({ status: toggle(CONNECTION_STATUSES, filters.status, status, on) })}
+          />
+        ))}
+      </fieldset>
+      <fieldset className="chips">
+        <legend>Token expiry</legend>
+        {EXPIRY_STATES.map((state) => (
+          <Chip
+            key={state}
+            label={EXPIRY_LABELS[state]}
+            title={state === 'expired' ? 'The token has expired' : 'The token expires within 24 hours'}
+            checked={filters.expiry.includes(state)}
+            onChange={(on) => setFilters({ expiry: toggle(EXPIRY_STATES, filters.expiry, state, on) })}
+          />
         ))}
       </fieldset>
       <select
@@ -74,32 +105,37 @@ export function FilterBar() {
         <option value="PROJECT">Project</option>
         <option value="PLATFORM">Platform</option>
       </select>
-      <input
+      <select
         aria-label="Project"
-        placeholder="Project id"
         value={filters.projectId}
         onChange={(e) => setFilters({ projectId: e.target.value })}
-        spellCheck={false}
-      />
+      >
+        <option value="">Any project</option>
+        {projects.map((p) => (
+          <option key={p.projectId} value={p.projectId}>
+            {p.projectId} ({p.count.toLocaleString()})
+          </option>
+        ))}
+        {knownProject ? null : <option value={filters.projectId}>{filters.projectId} (0)</option>}
+      </select>
       <select
         aria-label="Remote"
-        value={filters.remote === 'local' ? 'local' : 'any'}
-        onChange={(e) => setFilters({ remote: e.target.value === 'local' ? 'local' : '' })}
+        value={filters.remote}
+        onChange={(e) => setFilters({ remote: e.target.value })}
       >
-        <option value="any">Any remote</option>
-        <option value="local">Local only</option>
+        <option value="">Any remote</option>
+        <option value="local">
+          Local only{localCount === undefined ? '' : ` (${localCount.toLocaleString()})`}
+        </option>
+        {remotes.map((r) => (
+          <option key={r.remoteId} value={r.remoteId!}>
+            {r.remoteId} ({r.count.toLocaleString()})
+          </option>
+        ))}
+        {knownRemote ? null : <option value={filters.remote}>{filters.remote} (0)</option>}
       </select>
-      <input
-        aria-label="Remote id"
-        placeholder="Remote id"
-        className="remote-id"
-        value={filters.remote === 'local' ? '' : filters.remote}
-        disabled={filters.remote === 'local'}
-        onChange={(e) => setFilters({ remote: e.target.value.trim() === 'local' ? '' : e.target.value })}
-        spellCheck={false}
-      />
       {hasFilters ? (
-        <button type="button" className="ghost" onClick={resetFilters}>
+        <button type="button" className="ghost clear-filters" onClick={resetFilters}>
           Clear filters
         </button>
       ) : null}

@@ -11,8 +11,23 @@ const TYPE_LABELS: Record<ConnectionType, string> = {
   NO_AUTH: 'No auth',
 }
 
-/** "@activepieces/piece-slack" reads as "slack" in a narrow cell; the full name stays in its title. */
-export const pieceLabel = (pieceName: string) => pieceName.replace(/^@activepieces\/piece-/, '')
+/**
+ * A piece's friendly name: "@activepieces/piece-google-sheets" reads "Google Sheets". The package
+ * name stays in the cell's title and beside it in the piece picker, and the API matches it exactly.
+ */
+export function pieceLabel(pieceName: string): string {
+  const bare = pieceName.replace(/^@[^/]+\//, '').replace(/^piece-/, '')
+  const words = bare.split(/[-_]+/).filter(Boolean)
+  if (words.length === 0) return pieceName
+  return words.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' ')
+}
+
+/** The piece picker's partial match: on the friendly name or the package name, ignoring case. */
+export function pieceMatches(pieceName: string, typed: string): boolean {
+  const needle = typed.trim().toLowerCase()
+  if (!needle) return true
+  return pieceLabel(pieceName).toLowerCase().includes(needle) || pieceName.toLowerCase().includes(needle)
+}
 
 export const typeLabel = (type: ConnectionType) => TYPE_LABELS[type]
 
