@@ -1,6 +1,10 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
 import { startBrowserMode, type BrowserModeProcess } from '../support/browser-mode'
-import { createVaultThroughUi, type LatchkeyPage } from '../support/e2e-vault'
+import type { LatchkeyApi } from '../../src/shared/client'
+
+interface LatchkeyPage {
+  latchkey: LatchkeyApi
+}
 
 // Status a person can trust and a list that finds things (issue 12): badges that say Expired and
 // Expiring instead of a green Active, the expiry filter, every sortable header both ways, the
@@ -72,7 +76,11 @@ test.beforeAll(async ({ browser }) => {
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.origin })
   page = await context.newPage()
-  await createVaultThroughUi(page, app.url)
+  await page.goto(app.url)
+  await page.getByLabel('Master password', { exact: true }).fill('correct horse battery staple')
+  await page.getByLabel('Confirm password', { exact: true }).fill('correct horse battery staple')
+  await page.getByRole('button', { name: 'Create vault' }).click()
+  await expect(page.getByRole('heading', { name: 'No connections yet' })).toBeVisible()
   await seed([
     { name: 'Slack alerts', piece: '@activepieces/piece-slack', projectIds: ['p-ops'] },
     { name: 'Slack bot', piece: '@activepieces/piece-slack', expiresIn: -HOUR },
