@@ -278,6 +278,8 @@ test('a MISSING placeholder gets its credentials back through “Provide credent
     await latchkey.flows.link({ flowId: 'flow_sync', connectionId })
     await latchkey.connections.delete({ id: connectionId, force: true })
   }, id)
+  // The list re-sorts on the change; wait for it so the click lands on the row it means.
+  await expect(row('Whitespace key')).toContainText('Missing')
   await openConnection('Whitespace key')
   await expect(details().getByText('Missing', { exact: true }).first()).toBeVisible()
   await details().getByRole('button', { name: 'Provide credentials' }).click()
@@ -379,6 +381,9 @@ test('a filled dialog asks before a click outside or Escape throws it away', asy
 
   const dialog = await startConnection('Half typed', 'Secret text')
   await dialog.getByLabel('Secret text').fill('typed-but-not-saved\nsecond line')
+  // Earlier toasts would cover the prompt in the screenshot.
+  const dismissToasts = page.getByRole('button', { name: 'Dismiss all' })
+  if (await dismissToasts.isVisible()) await dismissToasts.click()
   await page.mouse.click(10, 880)
   const prompt = page.getByRole('alertdialog', { name: 'Discard changes?' })
   await expect(prompt).toBeVisible()
@@ -400,6 +405,25 @@ test('a filled dialog asks before a click outside or Escape throws it away', asy
   await prompt.getByRole('button', { name: 'Discard' }).click()
   await expect(dialog).toBeHidden()
   await expect(row('Half typed')).toHaveCount(0)
+
+  // The rotate and edit dialogs ask the same way.
+  await openConnection('PEM key')
+  await details().getByRole('button', { name: 'Rotate' }).click()
+  const rotate = page.getByRole('dialog', { name: 'Rotate “PEM key”' })
+  await rotate.getByLabel('Secret text').fill('a new secret typed but not saved')
+  await page.keyboard.press('Escape')
+  await expect(prompt).toBeVisible()
+  await prompt.getByRole('button', { name: 'Discard' }).click()
+  await expect(rotate).toBeHidden()
+  await details().getByRole('button', { name: 'Edit' }).click()
+  const edit = page.getByRole('dialog', { name: 'Edit connection' })
+  await edit.getByLabel('Name', { exact: true }).fill('PEM key renamed')
+  await page.mouse.click(10, 880)
+  await expect(prompt).toBeVisible()
+  await prompt.getByRole('button', { name: 'Keep editing' }).click()
+  await expect(edit.getByLabel('Name', { exact: true })).toHaveValue('PEM key renamed')
+  await edit.getByRole('button', { name: 'Cancel' }).click()
+  await expect(edit).toBeHidden()
 })
 
 test('a metadata row with a value but no key is an error, not a dropped row', async () => {

@@ -51,6 +51,8 @@ export function EditConnectionDialog({ id, onClose }: { id: string; onClose(): v
     ? { ...serverError?.fields, ...validateUpdate(id, displayName, metadata) }
     : {}
 
+  const dirty = loaded && JSON.stringify([displayName, metadata]) !== initial
+
   async function submit(event: FormEvent) {
     event.preventDefault()
     if (Object.keys(validateUpdate(id, displayName, metadata)).length > 0) return
@@ -67,13 +69,7 @@ export function EditConnectionDialog({ id, onClose }: { id: string; onClose(): v
   }
 
   return (
-    <Modal
-      open
-      onClose={onClose}
-      title="Edit connection"
-      wide
-      dirty={loaded && JSON.stringify([displayName, metadata]) !== initial}
-    >
+    <Modal open onClose={onClose} title="Edit connection" wide dirty={dirty}>
       <form onSubmit={submit} noValidate className="form">
         <TextField
           label="Name"
@@ -87,10 +83,16 @@ export function EditConnectionDialog({ id, onClose }: { id: string; onClose(): v
         />
         <p className="muted small">
           The secret is changed with{' '}
-          <button type="button" className="link-button" onClick={() => openDialog({ kind: 'rotate', id })}>
+          <button
+            type="button"
+            className="link-button"
+            // Leaving for Rotate would drop the edits typed here: save or cancel them first.
+            disabled={dirty}
+            onClick={() => openDialog({ kind: 'rotate', id })}
+          >
             Rotate
           </button>
-          , which keeps the id and flows.
+          , which keeps the id and flows{dirty ? ' (save or cancel these changes first)' : ''}.
         </p>
         <h3>Metadata</h3>
         <KeyValueRows
