@@ -48,32 +48,84 @@ function sendError(response: ServerResponse, error: ErrorObject): void {
   response.end(JSON.stringify(error))
 }
 
-function sendJson(response: ServerResponse, value: unknown): void {
-  response.writeHead(200, {
+/**
+ * The JSON answer of a call, with how long each step of it took (Server-Timing, ms): reading the
+ * body, the guards, the router (validation and the handler) and serializing the answer. Only an
+ * authenticated caller gets it, and it holds durations, never data.
+ */
+function sendRpc(response: ServerResponse, statusCode: number, body: string, timing: RequestTiming): void {
+  response.writeHead(statusCode, {
     ...SECURITY_HEADERS,
     'Content-Type': 'application/json; charset=utf-8',
     'Cache-Control': 'no-store',
+    'Server-Timing': timing.header(),
   })
-  response.end(JSON.stringify(value))
+  response.end(body)
+}
+
+interface RequestTiming {
+  /** Ends the step that began at the last mark (or at the request's arrival) under `name`. */
+  mark(name: string): void
+  header(): string
+}
+
+function startTiming(): RequestTiming {
+  let last = performance.now()
+  const steps: string[] = []
+  return {
+    mark(name) {
+      const now = performance.now()
+      steps.push(`${name};dur=${(now - last).toFixed(2)}`)
+      last = now
+    },
+    header: () => steps.join(', '),
+  }
 }
 
 const forbidden = (message: string) => new AppError('FORBIDDEN', { message }).toObject()
 
-async function readJsonBody(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) throw new AppError('VALIDATION', { message: 'The request body is too large.' })
-    chunks.push(chunk as Buffer)
-  }
-  const text = Buffer.concat(chunks).toString('utf8')
-  if (text.trim() === '') return {}
-  try {
-    return JSON.parse(text)
-  } catch {
-    throw new AppError('VALIDATION', { message: 'The request body is not valid JSON.' })
-  }
+const tooLarge = () => new AppError('VALIDATION', { message: 'The request body is too large.' })
+
+/**
+ * The body as JSON, refused past MAX_BODY_BYTES however it arrives (a declared length is checked
+ * before a byte is read, a chunked body as it streams). Stream events rather than `for await`:
+ * a keystroke's body is one small chunk, and the async iterator costs a promise and a turn per chunk.
+ */
+function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const declared = Number(request.headers['content-length'])
+  if (declared > MAX_BODY_BYTES) return Promise.reject(tooLarge())
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let settled = false
+    const fail = (error: Error) => {
+      if (settled) return
+      settled = true
+      reject(error)
+    }
+    request.on('data', (chunk: Buffer) => {
+      if (settled) return
+      size += chunk.length
+      if (size > MAX_BODY_BYTES) fail(tooLarge())
+      else chunks.push(chunk)
+    })
+    request.once('error', fail)
+    // A caller that goes away mid-body: the request never ends, so nothing must wait for it.
+    request.once('close', () =>
+      fail(new AppError('VALIDATION', { message: 'The request body did not arrive in full.' })),
+    )
+    request.once('end', () => {
+      if (settled) return
+      settled = true
+      const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8')
+      if (text.trim() === '') return resolve({})
+      try {
+        resolve(JSON.parse(text))
+      } catch {
+        reject(new AppError('VALIDATION', { message: 'The request body is not valid JSON.' }))
+      }
+    })
+  })
 }
 
 /**
@@ -86,7 +138,12 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   let port = options.port
   const openStreams = new Set<ServerResponse>()
 
-  async function handleRpc(request: IncomingMessage, response: ServerResponse, name: string): Promise<void> {
+  async function handleRpc(
+    request: IncomingMessage,
+    response: ServerResponse,
+    name: string,
+    timing: RequestTiming,
+  ): Promise<void> {
     if (request.method !== 'POST') {
       response.writeHead(405, { Allow: 'POST', ...SECURITY_HEADERS }).end()
       return
@@ -100,6 +157,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       )
       return
     }
+    timing.mark('guards')
     let input: unknown
     try {
       input = await readJsonBody(request)
@@ -107,9 +165,12 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       sendError(response, (error as AppError).toObject())
       return
     }
+    timing.mark('body')
     const result = await core.router.dispatch(name, input, { origin: 'browser' })
-    if (result.ok) sendJson(response, result.value)
-    else sendError(response, result.error)
+    timing.mark('dispatch')
+    const body = JSON.stringify(result.ok ? result.value : result.error)
+    timing.mark('serialize')
+    sendRpc(response, result.ok ? 200 : result.error.statusCode, body, timing)
   }
 
   function handleEvents(request: IncomingMessage, response: ServerResponse): void {
@@ -160,6 +221,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const timing = startTiming()
     if (!isOwnHost(request, port))
       return sendError(response, forbidden('This server only answers requests addressed to it.'))
     if (!isOwnOriginOrNone(request, port))
@@ -174,7 +236,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     }
     if (path === '/api/events' && request.method === 'GET') return handleEvents(request, response)
     if (path.startsWith(RPC_PREFIX))
-      return handleRpc(request, response, decodeURIComponent(path.slice(RPC_PREFIX.length)))
+      return handleRpc(request, response, decodeURIComponent(path.slice(RPC_PREFIX.length)), timing)
     sendError(
       response,
       new AppError('ENTITY_NOT_FOUND', {

@@ -129,6 +129,35 @@ describe('browser mode server', () => {
     expect(JSON.parse(response.body)).toMatchObject({ statusCode: 400, code: 'VALIDATION' })
   })
 
+  it('says how long each step of a call took (Server-Timing), in durations only', async () => {
+    const response = await rpc({ Host: host, Authorization: `Bearer ${server.token}` })
+    expect(response.status).toBe(200)
+    const steps = String(response.headers['server-timing']).split(', ')
+    expect(steps.map((step) => step.split(';')[0])).toEqual(['guards', 'body', 'dispatch', 'serialize'])
+    for (const step of steps) expect(step).toMatch(/^[a-z]+;dur=\d+\.\d{2}$/)
+  })
+
+  it('gives no timing to a caller without the token', async () => {
+    const response = await rpc({ Host: host })
+    expect(response.status).toBe(401)
+    expect(response.headers['server-timing']).toBeUndefined()
+  })
+
+  it('refuses a body over 4 MiB, declared or streamed, before the router sees it', async () => {
+    const big = `{"pad":"${'x'.repeat(4 * 1024 * 1024)}"}`
+    const headers = { Host: host, Authorization: `Bearer ${server.token}` }
+    for (const response of [
+      await rpc({ ...headers, 'Content-Length': String(big.length) }, big),
+      await rpc({ ...headers, 'Transfer-Encoding': 'chunked' }, big),
+    ]) {
+      expect(response.status).toBe(400)
+      expect(JSON.parse(response.body)).toMatchObject({ code: 'VALIDATION' })
+      expect(response.body).toContain('too large')
+    }
+    // The server still answers afterwards.
+    expect((await rpc(headers)).status).toBe(200)
+  })
+
   it('serves the renderer with a CSP header and never a file outside it', async () => {
     const index = await send(server.port, { path: '/', headers: { Host: host } })
     expect(index.status).toBe(200)
