@@ -90,6 +90,8 @@ const ARM_KEYSTROKE = (settledTest: string, request: string) => `(() => {
             downloadMs: last.responseEnd - last.responseStart,
             renderMs: settledAt - last.responseEnd,
             frameMs: end - settledAt,
+            // Latchkey's own split of its server phase (Server-Timing): guards, body, dispatch, serialize.
+            ...Object.fromEntries((last.serverTiming ?? []).map((step) => ['server.' + step.name + 'Ms', step.duration])),
           } : null,
         })
       }))
