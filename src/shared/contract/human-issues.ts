@@ -61,8 +61,8 @@ function numberMessage({ label, unit }: FieldWords, range: Range): string {
   return `${label} must be ${kind}${of}${bounds ? ` ${bounds}` : ''}.`
 }
 
-function textMessage({ label }: FieldWords, range: Range, input: unknown): string {
-  if ((input === '' || input === undefined) && (range.min ?? 0) > 0) {
+function textMessage({ label }: FieldWords, range: Range, input: unknown, missing = false): string {
+  if (missing || ((input === '' || input === undefined) && (range.min ?? 0) > 0)) {
     return range.max !== undefined
       ? `${label} is required (up to ${range.max} characters).`
       : `${label} is required.`
@@ -93,6 +93,7 @@ function messageFor(issue: RawIssue): string | undefined {
       if (issue.input === undefined) {
         if (expected === 'number' || expected === 'int')
           return numberMessage(words, rangeOf(schema)).replace(' must be ', ' is required: ')
+        if (expected === 'string') return textMessage(words, rangeOf(schema), undefined, true)
         return `${words.label} is required.`
       }
       if (expected === 'number' || expected === 'int') return numberMessage(words, rangeOf(schema))

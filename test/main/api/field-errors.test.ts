@@ -82,7 +82,7 @@ describe('router field errors', () => {
   it('says a missing field is required and a wrong type is the wrong kind of value', async () => {
     const { issues } = await refusal('policies.resolve', { projectId: 42 })
     expect(issues).toEqual([
-      { path: 'pieceName', message: 'Piece name is required.' },
+      { path: 'pieceName', message: 'Piece name is required (up to 200 characters).' },
       { path: 'projectId', message: 'Project id must be text.' },
     ])
   })

@@ -1,12 +1,6 @@
 import { useEffect } from 'react'
 import { api } from '../../stores/api'
-import {
-  PAGE_SIZE,
-  querySelectors,
-  rowAt,
-  toSliceFilter,
-  useConnectionsQuery,
-} from '../../stores/connections-query-store'
+import { PAGE_SIZE, rowAt, toSliceFilter, useConnectionsQuery } from '../../stores/connections-query-store'
 import { selectionSelectors, useSelectionStore } from '../../stores/selection-store'
 
 /** Where a connection sits among the rows already fetched; pages not in memory are skipped whole. */
@@ -34,6 +28,12 @@ async function stillListed(id: string): Promise<boolean> {
   return page.data.some((row) => row.id === id) || page.next !== null
 }
 
+/** Holds {@link usePanelFollowsList} apart, so its re-renders never reach the screen around it. */
+export function PanelFollowsList(): null {
+  usePanelFollowsList()
+  return null
+}
+
 /**
  * One state for "which connection": the highlighted row is the one the panel shows, the panel follows
  * the highlight when the keyboard moves it, and the panel closes when the filters leave its
@@ -41,9 +41,11 @@ async function stillListed(id: string): Promise<boolean> {
  */
 export function usePanelFollowsList(): void {
   const openId = useSelectionStore(selectionSelectors.openId)
-  const index = useSelectionStore(selectionSelectors.index)
-  const version = useConnectionsQuery(querySelectors.version)
-  const generation = useConnectionsQuery(querySelectors.generation)
+  // With no panel open nothing here has work to do, so the list's page landings and keystrokes do
+  // not even re-render the component that holds this hook.
+  const index = useSelectionStore((s) => (s.openId ? s.index : null))
+  const version = useConnectionsQuery((s) => (openId ? s.version : 0))
+  const generation = useConnectionsQuery((s) => (openId ? s.generation : 0))
 
   // The highlight follows the panel: after a click elsewhere, the palette, a re-sort or a refetch.
   useEffect(() => {
@@ -56,8 +58,10 @@ export function usePanelFollowsList(): void {
 
   // The panel follows the highlight: arrow keys with the panel open show the row they land on.
   useEffect(() => {
-    const { openId: shown, open } = useSelectionStore.getState()
-    if (!shown || index === null) return
+    const { openId: shown, index: current, open } = useSelectionStore.getState()
+    // The effect above may have just moved the highlight to the panel's row (the palette opened
+    // another connection): that newer index wins over the one this render saw.
+    if (!shown || index === null || current !== index) return
     const row = rowAt(index)
     if (row && row.id !== shown) open(row.id)
   }, [index])

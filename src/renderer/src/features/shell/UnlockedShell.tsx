@@ -3,7 +3,7 @@ import { useSettingsStore } from '../../stores/settings-store'
 import { useUiStore } from '../../stores/ui-store'
 import { useVaultStore } from '../../stores/vault-store'
 import { ConnectionsScreen } from '../connections/ConnectionsScreen'
-import { usePanelFollowsList } from '../connections/usePanelFollowsList'
+import { PanelFollowsList } from '../connections/usePanelFollowsList'
 import { Toaster } from '../toasts/Toaster'
 import { AppInfoBadge } from './AppInfoBadge'
 import { Dialogs } from './Dialogs'
@@ -17,7 +17,6 @@ export function UnlockedShell() {
   const loadSettings = useSettingsStore((s) => s.load)
   useShortcuts()
   useActivityReporter()
-  usePanelFollowsList()
   useEffect(() => {
     void loadSettings()
   }, [loadSettings])
@@ -54,6 +53,7 @@ export function UnlockedShell() {
       <main className="app-main">
         <ConnectionsScreen />
       </main>
+      <PanelFollowsList />
       <Dialogs />
       <Toaster />
     </div>
