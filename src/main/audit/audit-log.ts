@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import type { AuditAction, AuditEntry, AuditPage, AuditVerification } from '../../shared/contract'
 import { validationError } from '../../shared/errors'
@@ -49,8 +49,9 @@ export function canonicalEntry(entry: Omit<AuditRow, 'hash'>): string {
   ])
 }
 
+/** One-shot SHA-256 (a string is hashed as UTF-8): half the cost of a Hash object per entry. */
 export function hashEntry(entry: Omit<AuditRow, 'hash'>): string {
-  return createHash('sha256').update(canonicalEntry(entry), 'utf8').digest('hex')
+  return hash('sha256', canonicalEntry(entry), 'hex')
 }
 
 export function canonicalDetails(details: Details | undefined): string {
@@ -154,11 +155,11 @@ export function verifyAudit(db: Database.Database): AuditVerification {
   let checked = 0
   const rows = db.prepare('SELECT * FROM audit_log ORDER BY seq ASC').iterate() as IterableIterator<AuditRow>
   for (const row of rows) {
-    const { hash, ...unhashed } = row
-    if (row.seq !== expectedSeq || row.prev_hash !== previousHash || hashEntry(unhashed) !== hash) {
+    const { hash: stored, ...unhashed } = row
+    if (row.seq !== expectedSeq || row.prev_hash !== previousHash || hashEntry(unhashed) !== stored) {
       return { ok: false, checked, brokenAt: row.seq }
     }
-    previousHash = hash
+    previousHash = stored
     expectedSeq += 1
     checked += 1
   }
