@@ -69,7 +69,9 @@ export function canonicalDetails(details: Details | undefined): string {
 
 interface AppendStatements {
   head: Database.Statement<[], { seq: number; hash: string }>
-  insert: Database.Statement<[AuditRow]>
+  insert: Database.Statement<
+    [number, number, string, string, string | null, string | null, string, string, string]
+  >
 }
 
 // Prepared once per database handle (a lock/unlock opens a new handle): every write appends here.
@@ -82,7 +84,7 @@ function appendStatementsFor(db: Database.Database): AppendStatements {
       head: db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
       insert: db.prepare(
         `INSERT INTO audit_log (seq, at_ms, action, origin, entity_type, entity_id, details, prev_hash, hash)
-         VALUES (@seq, @at_ms, @action, @origin, @entity_type, @entity_id, @details, @prev_hash, @hash)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
     }
     appendStatements.set(db, statements)
@@ -141,7 +143,18 @@ export function appendAudit(db: Database.Database, atMs: number, record: AuditRe
       hash: '',
     }
     row.hash = hashEntry(row)
-    statements.insert.run(row)
+    // Positional: binding by name looks each parameter up on the object, per entry of a batch.
+    statements.insert.run(
+      row.seq,
+      row.at_ms,
+      row.action,
+      row.origin,
+      row.entity_type,
+      row.entity_id,
+      row.details,
+      row.prev_hash,
+      row.hash,
+    )
     if (batch) batch.head = { seq, hash: row.hash }
   }
   if (db.inTransaction) write()

@@ -85,14 +85,13 @@ export function createConnectionsRepository(db: Database.Database) {
          (SELECT project_id FROM connection_projects WHERE connection_id = c.id ORDER BY project_id)) AS project_ids
      FROM connections c WHERE c.remote_key = ? AND c.piece_name = ? AND c.external_id = ?`,
   )
-  // The value is a column of the row (migration 005): a write is one row, one page.
+  // The value is a column of the row (migration 005): a write is one row, one page. Positional
+  // parameters, as rewriteRow's below.
   const insertRow = db.prepare(
     `INSERT INTO connections (id, remote_key, external_id, display_name, type, piece_name, piece_version,
        scope, status, metadata, pre_select, sync_state, created_ms, updated_ms, token_expires_ms, last_rotated_ms,
        value_key_version, value_envelope)
-     VALUES (@id, @remoteKey, @externalId, @displayName, @type, @pieceName, @pieceVersion,
-       @scope, 'ACTIVE', @metadata, @preSelect, @syncState, @nowMs, @nowMs, @tokenExpiresMs, @nowMs,
-       @keyVersion, @envelope)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   // A new value clears ERROR (as an Activepieces upsert does): the user has just supplied fresh
   // credentials. By rowid: the caller has just read the row, so SQLite need not find it by id again.
@@ -183,7 +182,26 @@ export function createConnectionsRepository(db: Database.Database) {
     },
     byNaturalKey: (remoteKey: string, pieceName: string, externalId: string) =>
       byNaturalKey.get(remoteKey, pieceName, externalId),
-    insert: (write: ConnectionWrite) => insertRow.run(write),
+    insert: (write: ConnectionWrite) =>
+      insertRow.run(
+        write.id,
+        write.remoteKey,
+        write.externalId,
+        write.displayName,
+        write.type,
+        write.pieceName,
+        write.pieceVersion,
+        write.scope,
+        write.metadata,
+        write.preSelect,
+        write.syncState,
+        write.nowMs,
+        write.nowMs,
+        write.tokenExpiresMs,
+        write.nowMs,
+        write.keyVersion,
+        write.envelope,
+      ),
     /** `previous`: the row as byNaturalKey read it in this transaction. */
     rewrite: (write: ConnectionWrite, previous: ExistingRow) =>
       rewriteRow.run(
