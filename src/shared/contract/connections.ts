@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { event, procedure } from './define'
+import { enumValueWords } from './field-words'
 
 // Field names follow the seeds exactly (camelCase as in their JSON); value shapes follow
 // REFERENCE.md §1.4. Every object is strict: an unknown field is refused, never silently stored.
@@ -277,28 +278,28 @@ function checkValueMatchesType(
     context.addIssue({
       code: 'custom',
       path: ['value'],
-      message: `A ${input.type} connection needs a value.`,
+      message: `A connection of type “${enumValueWords(input.type)}” needs a value.`,
     })
   }
   if (input.value !== undefined && input.value.type !== input.type) {
     context.addIssue({
       code: 'custom',
       path: ['value', 'type'],
-      message: `value.type is ${input.value.type} but the connection's type is ${input.type}; they must be equal.`,
+      message: `The value is for a “${enumValueWords(input.value.type)}” connection, but this connection's type is “${enumValueWords(input.type)}”; they must be equal.`,
     })
   }
   if (input.scope === 'PROJECT' && input.projectIds.length > 1) {
     context.addIssue({
       code: 'custom',
       path: ['projectIds'],
-      message: 'A PROJECT connection belongs to at most one project.',
+      message: 'A project-scoped connection belongs to at most one project.',
     })
   }
   if (input.scope === 'PROJECT' && input.preSelectForNewProjects) {
     context.addIssue({
       code: 'custom',
       path: ['preSelectForNewProjects'],
-      message: 'Only PLATFORM connections can be pre-selected for new projects.',
+      message: 'Only platform-wide connections can be pre-selected for new projects.',
     })
   }
 }
