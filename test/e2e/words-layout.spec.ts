@@ -177,6 +177,15 @@ test('the highlighted row is always the connection the panel shows', async () =>
   await expect(selectedName()).toHaveText(next)
   await expect(panelName()).toHaveText(next)
   await page.screenshot({ path: `${SHOTS}/layout-highlight-is-panel.png` })
+  // Opening another connection from the palette moves the highlight with the panel.
+  await page.keyboard.press('Control+k')
+  await page.getByRole('combobox', { name: 'Command' }).fill('Slack OAuth')
+  await page.getByRole('option', { name: 'Open Slack OAuth' }).click()
+  await expect(panelName()).toHaveText('Slack OAuth')
+  await expect(selectedName()).toHaveText('Slack OAuth')
+  await search().fill('')
+  await expect(page.getByTestId('result-count')).toHaveText('8 connections')
+  await expect(selectedName()).toHaveText('Slack OAuth')
 })
 
 test('a revealed secret goes when the filter hides its connection', async () => {
