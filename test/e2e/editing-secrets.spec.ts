@@ -216,10 +216,27 @@ test('an oversized paste is refused before it renders, with the limit, and nothi
   await expect(secret).toHaveValue('kept')
   await page.screenshot({ path: `${SHOTS}/secret-field-oversized.png`, fullPage: true })
 
+  // Plain fields refuse a huge paste the same way, instead of rendering it or cutting it short.
+  const name = dialog.getByLabel('Name', { exact: true })
+  const pastedIntoName = await name.evaluate((element) => {
+    const g = globalThis as unknown as PageGlobals
+    const data = new g.DataTransfer()
+    data.setData('text/plain', 'n'.repeat(1024 * 1024))
+    const field = element as unknown as TextAreaLike
+    return field.dispatchEvent(
+      new g.ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+    )
+  })
+  expect(pastedIntoName).toBe(false)
+  await expect(
+    dialog.getByText(/Not pasted: that would make name 1,048,5\d\d characters; it holds up to 10,000/),
+  ).toBeVisible()
+  await expect(name).toHaveValue('Too big')
+
   // A real paste just over the limit: refused the same way.
   await secret.fill('')
   await paste(secret, 'y'.repeat(64 * KIB + 1))
-  await expect(dialog.getByRole('alert')).toContainText('Not pasted')
+  await expect(dialog.getByText(/Not pasted: that would make secret text 65 KiB/)).toBeVisible()
   await expect(secret).toHaveValue('')
   await dialog.getByRole('button', { name: 'Cancel' }).click()
   await expect(dialog).toBeHidden()
