@@ -9,6 +9,7 @@ import type {
   Procedures,
 } from '../../shared/contract'
 import { VALUE_MAX_BYTES } from '../../shared/contract/connections'
+import { enumValueWords } from '../../shared/contract/field-words'
 import {
   AppError,
   notFoundError,
@@ -302,7 +303,8 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
       session.transaction(() => {
         const row = requireRow(repository, input.id)
         if (input.value.type !== row.type) {
-          const message = `value.type is ${input.value.type} but the connection's type is ${row.type}; they must be equal.`
+          // Worded as the upsert's own refusal (the contract's checkValueMatchesType).
+          const message = `The value is for a “${enumValueWords(input.value.type)}” connection, but this connection's type is “${enumValueWords(row.type)}”; they must be equal.`
           throw validationError(message, [{ path: 'value.type', message }])
         }
         const existing = repository.byNaturalKey(row.remote_key, row.piece_name, row.external_id)

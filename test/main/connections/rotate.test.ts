@@ -86,7 +86,8 @@ describe('connections.rotate', () => {
       code: 'VALIDATION',
       params: { issues: [{ path: 'value.type' }] },
     })
-    expect(error.params.message).toContain('SECRET_TEXT')
+    expect(error.params.message).toContain('but this connection')
+    expect(error.params.message).not.toMatch(/SECRET_TEXT|BASIC_AUTH/)
     expect(await reveal(connection.id)).toEqual(secretText('kept'))
     expect(outbox()).toHaveLength(queued)
     // Only the reveal just above was added.
