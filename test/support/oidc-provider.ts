@@ -12,6 +12,11 @@ export interface AuthorizationServer {
   issuer: string
   /** Requests that reached POST /token, counted at the provider (single-flight is proven here). */
   tokenRequests(): number
+  /**
+   * Refresh tokens for the native client as a finished sign-in would leave them (scope `api`),
+   * made through the provider's own models: the benchmark needs thousands without a browser.
+   */
+  mintRefreshTokens(count: number): Promise<string[]>
   /** Stops answering (every socket closed): the network is down. */
   stop(): Promise<void>
   /** Listens again on the same port. */
@@ -57,6 +62,7 @@ export async function startAuthorizationServer(
         scope: 'api',
       },
     ],
+    adapter: adapterFor(new Map()),
     scopes: ['openid', 'offline_access', 'api'],
     cookies: { keys: ['test-only-cookie-key'] },
     features: { devInteractions: { enabled: true }, clientCredentials: { enabled: true } },
@@ -74,6 +80,24 @@ export async function startAuthorizationServer(
   return {
     issuer,
     tokenRequests: () => tokenRequests,
+    async mintRefreshTokens(count) {
+      const client = await provider.Client.find(NATIVE_CLIENT_ID)
+      const grant = new provider.Grant({ accountId: 'bench-account', clientId: NATIVE_CLIENT_ID })
+      grant.addOIDCScope('api')
+      const grantId = await grant.save()
+      const tokens: string[] = []
+      for (let i = 0; i < count; i += 1) {
+        const token = new provider.RefreshToken({
+          accountId: 'bench-account',
+          client,
+          grantId,
+          scope: 'api',
+          gty: 'authorization_code',
+        })
+        tokens.push(await token.save())
+      }
+      return tokens
+    },
     async stop() {
       await close(server)
     },
@@ -83,6 +107,65 @@ export async function startAuthorizationServer(
     async close() {
       if (server.listening) await close(server)
     },
+  }
+}
+
+type Payload = Record<string, unknown> & {
+  grantId?: string
+  uid?: string
+  userCode?: string
+  consumed?: number
+}
+
+/**
+ * oidc-provider's storage, in a Map per model and without eviction: its built-in development
+ * adapter is an LRU of 1,000 entries, which the benchmark's thousands of tokens would overflow.
+ */
+class MapAdapter {
+  private readonly store: Map<string, Payload>
+
+  constructor(stores: Map<string, Map<string, Payload>>, name: string) {
+    const existing = stores.get(name)
+    this.store = existing ?? new Map()
+    if (!existing) stores.set(name, this.store)
+  }
+
+  async upsert(id: string, payload: Payload): Promise<void> {
+    this.store.set(id, payload)
+  }
+
+  async find(id: string): Promise<Payload | undefined> {
+    return this.store.get(id)
+  }
+
+  async findByUid(uid: string): Promise<Payload | undefined> {
+    return [...this.store.values()].find((payload) => payload.uid === uid)
+  }
+
+  async findByUserCode(userCode: string): Promise<Payload | undefined> {
+    return [...this.store.values()].find((payload) => payload.userCode === userCode)
+  }
+
+  async consume(id: string): Promise<void> {
+    const payload = this.store.get(id)
+    if (payload) payload.consumed = Math.floor(Date.now() / 1000)
+  }
+
+  async destroy(id: string): Promise<void> {
+    this.store.delete(id)
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    for (const [id, payload] of this.store) if (payload.grantId === grantId) this.store.delete(id)
+  }
+}
+
+/** One provider's adapter class: oidc-provider constructs it once per model name. */
+function adapterFor(stores: Map<string, Map<string, Payload>>) {
+  return class extends MapAdapter {
+    constructor(name: string) {
+      super(stores, name)
+    }
   }
 }
 

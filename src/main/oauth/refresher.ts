@@ -67,7 +67,7 @@ export function createRefresher(dependencies: { store: TokenStore; fetch: Fetch;
         undefined,
         value,
       )
-      const wrote = store.storeTokens(id, next, stored.envelope, {
+      const wrote = await store.queueTokens(id, next, stored.envelope, {
         action: 'connection.refresh',
         origin,
         nowMs: answeredMs,

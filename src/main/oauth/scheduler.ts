@@ -89,7 +89,9 @@ export function createRefreshScheduler(dependencies: {
   }
 
   function arm(): void {
-    if (!active) return
+    // While a backlog is being worked through, each finished refresh would scan every connection
+    // again (10,000 × 1,000 on a catch-up); the backlog's end looks once instead (pump).
+    if (!active || running > 0) return
     if (timer !== null) clock.clearTimeout(timer)
     timer = null
     let earliest = Infinity
@@ -132,7 +134,7 @@ export function createRefreshScheduler(dependencies: {
           running -= 1
           queued.delete(id)
           pump()
-          arm()
+          if (running === 0) fire()
           if (running === 0 && queue.length === 0) {
             const waiters = idleWaiters
             idleWaiters = []
