@@ -43,7 +43,9 @@ export const OAUTH_PRESETS: readonly OAuthPreset[] = [
     name: 'Microsoft',
     authorizationUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
     tokenUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/token',
-    defaultScopes: ['openid', 'profile', 'offline_access', 'User.Read'],
+    // No openid: the common endpoint's id_token names the tenant as issuer, which differs per
+    // account; Latchkey stores the API token and does not need the id_token.
+    defaultScopes: ['offline_access', 'User.Read'],
     scopeSeparator: ' ',
     anyLoopbackPort: true,
     refreshTokens: true,
