@@ -154,11 +154,20 @@ export function fieldIssuesOf(error: z.ZodError): FieldIssue[] {
  */
 export function summarizeIssues(issues: FieldIssue[], shown = 4): string {
   if (issues.length === 0) return 'The request is not valid.'
-  const head = issues.slice(0, shown).map((issue) => issue.message)
+  const head = issues.slice(0, shown).map((issue) => `${itemPrefix(issue.path)}${issue.message}`)
   const rest = issues.length - head.length
   return rest > 0
     ? `${head.join(' ')} And ${rest} more ${rest === 1 ? 'problem' : 'problems'}.`
     : head.join(' ')
+}
+
+/**
+ * A sentence about one item of a list (a batch's `items.3.value.type`) does not say which item on
+ * its own; the one-line summary does, counting from 1 as a person would.
+ */
+function itemPrefix(path: string): string {
+  const index = path.split('.').find((segment) => /^\d+$/.test(segment))
+  return index === undefined ? '' : `Item ${Number(index) + 1}: `
 }
 
 /**

@@ -252,7 +252,7 @@ describe('connections.upsertBatch', () => {
     const paths = error.params.issues!.map((issue) => issue.path)
     expect(paths).toContain('items.3.value.type')
     expect(paths).toContain('items.4.displayName')
-    expect(error.params.message).toMatch(/^items\.3\.value\.type: /)
+    expect(error.params.message).toMatch(/^Item 4: The value is for a “secret text” connection/)
     expect(snapshot()).toEqual(before)
     expect(h.events).toEqual([])
   })
