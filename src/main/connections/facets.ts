@@ -38,6 +38,7 @@ function compareCodePoints(a: string, b: string): number {
 export function facetsOf(results: unknown[][]): ConnectionFacets {
   const [pieces, projects, remotes, total] = results as Counted[][]
   return {
+    partial: false,
     total: total?.[0]?.count ?? 0,
     pieces: byCount(pieces ?? []).map(({ value, count }) => ({ pieceName: value, count })),
     projects: byCount(projects ?? []).map(({ value, count }) => ({ projectId: value, count })),

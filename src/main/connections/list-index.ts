@@ -469,6 +469,7 @@ export function createListIndex(): ListIndex {
       make: (value: string, count: number) => T,
     ) => [...codes].filter(([, code]) => counts[code]! > 0).map(([value, code]) => make(value, counts[code]!))
     return {
+      partial: false,
       total: live,
       pieces: byCount(
         counted(pieceCodes, perPiece, (pieceName, count) => ({ pieceName, count })),

@@ -128,11 +128,18 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
     })
   }
 
-  /** From the list in memory when it is ready (one pass, kept until a change), else by SQL. */
+  /**
+   * From the list in memory (one pass, kept until a change). Inside a transaction, by SQL. While the
+   * list is first read after opening, partial and empty: counting by SQL reads the whole table (a
+   * second and more at 100k, with the main process answering nothing else), which is what the
+   * first rows on screen would wait behind; the picker asks again a moment later.
+   */
   function facets(): ConnectionFacets {
     return withVault((session, repository) => {
       const index = listIndexes.at(session)
-      return index ? index.facets() : facetsOf(facetsQueries.map((sql) => repository.all(sql)))
+      if (index) return index.facets()
+      if (session.db.inTransaction) return facetsOf(facetsQueries.map((sql) => repository.all(sql)))
+      return { partial: true, total: 0, pieces: [], projects: [], remotes: [] }
     })
   }
 

@@ -211,6 +211,11 @@ export interface AppConnection {
 
 /** What the vault holds, with counts: the filter bar's pickers. Each list is most-used first. */
 export interface ConnectionFacets {
+  /**
+   * True while main first reads the list after the vault opens (about a second at 100k): the
+   * counts are empty rather than slow; ask again shortly.
+   */
+  partial: boolean
   total: number
   pieces: { pieceName: string; count: number }[]
   projects: { projectId: string; count: number }[]

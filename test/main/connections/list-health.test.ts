@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AppConnection, ConnectionFacets, Page } from '../../../src/shared/contract'
+import { createListIndexes } from '../../../src/main/connections/list-index-source'
 import { connectionsHarness, insertRemote, SLACK, type ConnectionsHarness } from './support'
 
 // The filters and sorts a person needs to find what is broken (issue 12): expired and expiring
@@ -178,6 +179,7 @@ describe('connections.facets', () => {
     await h.upsert({ pieceName: SLACK, scope: 'PLATFORM', projectIds: ['p1', 'p2'] })
     await h.upsert({ pieceName: GMAIL })
     const expected: ConnectionFacets = {
+      partial: false,
       total: 4,
       pieces: [
         { pieceName: SLACK, count: 3 },
@@ -207,6 +209,25 @@ describe('connections.facets', () => {
       { pieceName: GMAIL, count: 2 },
     ])
     expect(after.total).toBe(5)
+  })
+
+  it('while the list is first read after opening, answers partial at once instead of scanning the table', async () => {
+    // A list whose chunks are never read: it stays "being read".
+    const reading = await connectionsHarness({
+      listIndexes: createListIndexes({ schedule: () => undefined }),
+    })
+    try {
+      await reading.upsert({ pieceName: SLACK })
+      expect(await reading.call('connections.facets', {})).toEqual({
+        partial: true,
+        total: 0,
+        pieces: [],
+        projects: [],
+        remotes: [],
+      })
+    } finally {
+      await reading.dispose()
+    }
   })
 
   it('refuses any input field', async () => {

@@ -30,7 +30,11 @@ export const useFacetsStore = create<FacetsStore>()((set) => {
     lastAt = performance.now()
     api()
       .connections.facets({})
-      .then((facets) => set({ facets }))
+      .then((facets) => {
+        // Main is still reading the list after the vault opened: keep what is shown, ask again.
+        if (facets.partial) again = true
+        else set({ facets })
+      })
       .catch((failure: unknown) => handleLockedError(failure))
       .finally(() => {
         busy = false
