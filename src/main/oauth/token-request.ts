@@ -75,25 +75,17 @@ function grantSecrets(grant: Grant): string[] {
   return []
 }
 
-const REFUSALS = new Set([
-  'invalid_grant',
-  'invalid_client',
-  'unauthorized_client',
-  'unsupported_grant_type',
-  'invalid_scope',
-  'invalid_request',
-  'access_denied',
-])
-
 /** Sorts a failure into refused or transient, in words that quote no secret (`secrets` are scrubbed). */
 export function classify(error: unknown, secrets: readonly string[]): TokenRequestError {
   if (error instanceof TokenRequestError) return error
   if (error instanceof oauth.ResponseBodyError) {
+    // An OAuth error answer: a 4xx (invalid_grant, invalid_client, …) is the provider saying no; a
+    // 5xx or 429 carrying one is still the provider being unwell.
     const transient = error.status >= 500 || error.status === 429
     const description = error.error_description ? `: ${scrub(error.error_description, secrets)}` : ''
     const code = scrub(error.error, secrets)
     return new TokenRequestError(
-      transient ? 'transient' : REFUSALS.has(error.error) || error.status < 500 ? 'refused' : 'transient',
+      transient ? 'transient' : 'refused',
       code,
       `${code}${description || `: the provider answered HTTP ${error.status}.`}`,
     )
