@@ -36,8 +36,11 @@ export interface CoreDependencies {
    * the core picks none, so no host's bundle carries another host's keychain.
    */
   secretKeeper: SecretKeeper
-  /** Opens a URL in the system browser (OAuth sign-ins); each host applies its own rule. */
-  openExternal: OpenExternal
+  /**
+   * Opens a URL in the system browser (OAuth sign-ins); each host applies its own rule. Null: the
+   * host has none of its own (browser mode, whose page opens the sign-in in a new tab).
+   */
+  openExternal: OpenExternal | null
   /** HTTP to authorization servers (OAuth discovery, token requests); defaults to Node's fetch. */
   fetch?: Fetch
   /** Defaults to the product's scrypt parameters; tests pass weaker ones only for speed. */

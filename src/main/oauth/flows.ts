@@ -43,7 +43,8 @@ export function createFlows(dependencies: {
   clock: Clock
   random: RandomBytes
   fetch: Fetch
-  openExternal: OpenExternal
+  /** Null: the host has no browser of its own to open (browser mode); the UI opens the page. */
+  openExternal: OpenExternal | null
   events: Pick<EventBus, 'emit'>
 }) {
   const { clock } = dependencies
@@ -101,9 +102,11 @@ export function createFlows(dependencies: {
       flows.set(created.id, created)
       announce(created)
       // A host without a browser (SSH, a locked-down desktop) still has the URL to copy.
-      dependencies.openExternal(request.url).catch(() => undefined)
+      const opened = dependencies.openExternal !== null
+      dependencies.openExternal?.(request.url).catch(() => undefined)
       return {
         flowId: created.id,
+        opened,
         authorizationUrl: request.url,
         redirectUri: loopback.redirectUri,
         expiresAt: new Date(clock.now() + timeoutMs).toISOString(),

@@ -38,7 +38,8 @@ export interface OAuthDependencies {
   clock: Clock
   random: RandomBytes
   fetch: Fetch
-  openExternal: OpenExternal
+  /** Null in browser mode: the page opens the sign-in in a new tab itself (`opened: false`). */
+  openExternal: OpenExternal | null
   /** Refreshes at once; the benchmark measures others. */
   concurrency?: number
 }

@@ -75,8 +75,13 @@ const timeoutMs = z.number().int().min(1000).max(OAUTH_FLOW_TIMEOUT_MAX_MS).opti
 
 export interface OAuthFlowStarted {
   flowId: string
-  /** Opened in the system browser already; shown so the person can copy it to another machine. */
+  /** Shown so the person can copy it to another machine. */
   authorizationUrl: string
+  /**
+   * Whether the host opened it in the system browser (the desktop's shell.openExternal). False in
+   * browser mode: the page itself opens it in a new tab, from the click, past the popup blocker.
+   */
+  opened: boolean
   /** The loopback address actually bound: the redirect_uri sent to the provider. */
   redirectUri: string
   /** When the flow times out (ISO 8601), for the countdown. */

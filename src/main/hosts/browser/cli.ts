@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Logger } from '../../adapters/logger'
-import type { OpenExternal } from '../../adapters/open-external'
 import type { SecretKeeper } from '../../adapters/secret-keeper'
 import { APP_VERSION } from '../../app/version'
 import { createCore } from '../../core'
@@ -11,9 +10,7 @@ import { createKeyringKeeper } from '../../platform/keyring-keeper'
 import { createStderrLogger } from '../../platform/logger'
 import { launchDetached, type LaunchProcess } from '../../platform/open-url'
 import { APP_NAME, defaultDataDir } from '../../platform/paths'
-import { AppError } from '../../../shared/errors'
-import { mayOpenSignIn } from '../external-urls'
-import { createLauncherOpener, type LauncherOpener } from './launcher-opener'
+import { createLauncherOpener } from './launcher-opener'
 import { startBrowserServer } from './server'
 
 export interface BrowserModeArguments {
@@ -40,21 +37,6 @@ export function parseBrowserModeArguments(argv: string[]): BrowserModeArguments 
     dataDir: resolve(values['data-dir'] ?? defaultDataDir()),
     port,
     open: !values['no-open'],
-  }
-}
-
-/**
- * Browser mode's OpenExternal: a sign-in goes to any https host the user configured
- * (external-urls.ts), through a launcher file like the session URL, so no URL is ever on a command line.
- */
-export function browserOpenExternal(launcher: Pick<LauncherOpener, 'open'>): OpenExternal {
-  return async (url) => {
-    if (!mayOpenSignIn(url)) {
-      throw new AppError('VALIDATION', {
-        message: 'Latchkey only opens https addresses without credentials.',
-      })
-    }
-    launcher.open(url)
   }
 }
 
@@ -90,7 +72,9 @@ export async function startBrowserMode(
     dataDir: args.dataDir,
     logger: adapters.logger,
     secretKeeper: adapters.secretKeeper,
-    openExternal: browserOpenExternal(launcher),
+    // The person is in a browser already, maybe on another machine than this process: the page
+    // opens the sign-in in a new tab itself (oauth.start answers opened: false), not xdg-open here.
+    openExternal: null,
     fetch: platformFetch,
   })
   const server = await startBrowserServer({ core, rendererDir, port: args.port })

@@ -2,11 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, w
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import {
-  browserOpenExternal,
-  startBrowserMode,
-  type RunningBrowserMode,
-} from '../../../../src/main/hosts/browser/cli'
+import { startBrowserMode, type RunningBrowserMode } from '../../../../src/main/hosts/browser/cli'
 import { createLauncherOpener } from '../../../../src/main/hosts/browser/launcher-opener'
 import { silentLogger } from '../../../../src/main/platform/logger'
 import { createUnavailableKeeper } from '../../../../src/main/platform/unavailable-keeper'
@@ -135,22 +131,5 @@ describe('a launcher file', () => {
       expect(calls[0]!.args.join(' ')).not.toContain('token')
       opener.removeAll()
     }
-  })
-})
-
-describe('browser mode’s OpenExternal for sign-ins', () => {
-  it('opens an https authorization URL through a launcher file', async () => {
-    const opened: string[] = []
-    await browserOpenExternal({ open: (url) => opened.push(url) })('https://idp.test/authorize?state=s')
-    expect(opened).toEqual(['https://idp.test/authorize?state=s'])
-  })
-
-  it('refuses another scheme or credentials, and opens nothing', async () => {
-    const opened: string[] = []
-    const openExternal = browserOpenExternal({ open: (url) => opened.push(url) })
-    for (const url of ['http://idp.test/authorize', 'file:///etc/passwd', 'https://u:p@idp.test/']) {
-      await expect(openExternal(url), url).rejects.toMatchObject({ code: 'VALIDATION' })
-    }
-    expect(opened).toEqual([])
   })
 })
