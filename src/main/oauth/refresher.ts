@@ -1,4 +1,5 @@
 import { NEEDS_SIGN_IN } from '../../shared/contract/oauth'
+import { isAppError } from '../../shared/errors'
 import type { Clock } from '../adapters/clock'
 import type { Fetch } from '../adapters/fetch'
 import { providerForRefresh } from './provider'
@@ -26,6 +27,12 @@ export const NEEDS_SIGN_IN_REASON = `${NEEDS_SIGN_IN}: the token expired and the
 export function createRefresher(dependencies: { store: TokenStore; fetch: Fetch; clock: Clock }) {
   const { store, clock } = dependencies
   const inFlight = new Map<string, Promise<RefreshOutcome>>()
+  /**
+   * Tokens issued while the vault locked under a request in flight. The provider may have rotated
+   * the refresh token already, so dropping them would kill the connection; they wait in memory for
+   * the next unlock (saveUnsaved), which the person would otherwise answer with a Reconnect.
+   */
+  const unsaved = new Map<string, Parameters<TokenStore['storeTokens']>>()
 
   function refresh(id: string, origin: string, force = false): Promise<RefreshOutcome> {
     const running = inFlight.get(id)
@@ -67,11 +74,15 @@ export function createRefresher(dependencies: { store: TokenStore; fetch: Fetch;
         undefined,
         value,
       )
-      const wrote = await store.queueTokens(id, next, stored.envelope, {
-        action: 'connection.refresh',
+      const audit = {
+        action: 'connection.refresh' as const,
         origin,
         nowMs: answeredMs,
         details: { grant: clientCredentials ? 'client_credentials' : 'refresh_token' },
+      }
+      const wrote = await store.queueTokens(id, next, stored.envelope, audit).catch((error: unknown) => {
+        if (isAppError(error, 'VAULT_LOCKED')) unsaved.set(id, [id, next, stored.envelope, audit])
+        throw error
       })
       return wrote ? { result: 'refreshed' } : { result: 'superseded' }
     } catch (error) {
@@ -81,7 +92,19 @@ export function createRefresher(dependencies: { store: TokenStore; fetch: Fetch;
     }
   }
 
-  return { refresh, inFlight: () => inFlight.size }
+  /** On unlock, before anything else: writes what a lock interrupted (unless a person changed the value since). */
+  function saveUnsaved(): void {
+    for (const [id, write] of unsaved) {
+      unsaved.delete(id)
+      try {
+        store.storeTokens(...write)
+      } catch {
+        // Deleted meanwhile, or locked again at once: nothing left to keep it for.
+      }
+    }
+  }
+
+  return { refresh, saveUnsaved, inFlight: () => inFlight.size }
 }
 
 export type Refresher = ReturnType<typeof createRefresher>

@@ -38,6 +38,7 @@ export function createRefreshScheduler(dependencies: {
   let idleWaiters: (() => void)[] = []
 
   function start(): void {
+    refresher.saveUnsaved()
     active = true
     due.clear()
     for (const row of store.schedule()) track(row)

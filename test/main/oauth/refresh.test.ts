@@ -212,6 +212,24 @@ describe('oauth.refresh', () => {
   })
 })
 
+describe('a lock while a refresh is out', () => {
+  it('keeps the provider’s answer and stores it at the next unlock, so a rotated refresh token is not lost', async () => {
+    h = await oauthHarness()
+    const connection = await signIn()
+    const before = await valueOf(connection.id)
+    const refreshing = h.call('oauth.refresh', { id: connection.id }).catch((error: unknown) => error)
+    await h.call('vault.lock')
+    expect(await refreshing).toMatchObject({ code: 'VAULT_LOCKED' })
+    expect(h.server.tokenRequests()).toBe(2)
+    await h.call('vault.unlock', { password: TEST_PASSWORD })
+    const after = await valueOf(connection.id)
+    expect(after.refresh_token).not.toBe(before.refresh_token)
+    // The rotated refresh token is the one kept: the provider takes it.
+    await h.call('oauth.refresh', { id: connection.id })
+    expect((await connectionById(h, connection.id)).status).toBe('ACTIVE')
+  })
+})
+
 describe('client credentials', () => {
   it('fetches a token with no browser and re-requests it before it expires', async () => {
     h = await oauthHarness({ manualClock: true })
