@@ -17,6 +17,13 @@ async function main(): Promise<void> {
   const db = copy.bench.core.vault.requireSession().db
   // What-if experiments: which of the pages an update dirties costs what.
   if (process.env.DROP_AUDIT_INDEX) db.exec('DROP INDEX audit_log_by_entity')
+  // What-if: pages read through a memory map (both sides, as the floor keeps the vault's pragmas).
+  if (process.env.MMAP_MIB)
+    for (const handle of [db, floor.db])
+      handle.pragma(`mmap_size = ${Number(process.env.MMAP_MIB) * 1024 * 1024}`)
+  if (process.env.CACHE_MIB)
+    for (const handle of [db, floor.db])
+      handle.pragma(`cache_size = -${Number(process.env.CACHE_MIB) * 1024}`)
   // As in the app (and connections.bench.ts): the list read into memory, its change notes armed.
   if (process.env.LIST) {
     await copy.bench.call('connections.list', { limit: 50 })
