@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
 import { CONNECTION_TYPES, type ConnectionType } from '../../../../shared/contract/connections'
 import { KeyValueRows } from '../../components/KeyValueRows'
 import { Modal } from '../../components/Modal'
@@ -8,12 +8,19 @@ import { api } from '../../stores/api'
 import { useConnectionsQuery } from '../../stores/connections-query-store'
 import { useSelectionStore } from '../../stores/selection-store'
 import { useUiStore } from '../../stores/ui-store'
+import { emptyProviderForm, toProvider, type ProviderForm } from '../oauth/provider-form'
+import { ProviderPicker } from '../oauth/ProviderPicker'
+import { SignInWaiting } from '../oauth/SignInWaiting'
+import { useSignInFlow } from '../oauth/useSignInFlow'
 import { toast } from '../toasts/toast-store'
 import {
   emptyForm,
   formTyped,
+  signsIn,
   toCreateInput,
+  toSignInFields,
   validateCreate,
+  validateSignInFields,
   type ConnectionForm,
   type FieldErrors,
 } from './connection-form'
@@ -30,8 +37,26 @@ export function CreateConnectionDialog({ onClose }: { onClose(): void }) {
   const openDetail = useSelectionStore((s) => s.open)
   const openDialog = useUiStore((s) => s.openDialog)
   const conflictId = serverError?.conflictId
+  // OAuth2's main path is signing in with the provider; pasting tokens is the advanced one.
+  const [oauthPath, setOAuthPath] = useState<'sign-in' | 'paste'>('sign-in')
+  const [provider, setProvider] = useState<ProviderForm>(emptyProviderForm)
+  const signIn = useSignInFlow()
+  const signingIn = signsIn(form, oauthPath)
+  const connectedId = signIn.flow?.status.state === 'connected' ? signIn.flow.status.connectionId : undefined
 
-  const errors: FieldErrors = submitted ? { ...serverError?.fields, ...validateCreate(form) } : {}
+  useEffect(() => {
+    if (!connectedId) return
+    toast(`Signed in: created “${form.displayName.trim()}”.`)
+    invalidate()
+    openDetail(connectedId)
+    onClose()
+  }, [connectedId]) // eslint-disable-line react-hooks/exhaustive-deps -- once, when the flow connects
+
+  const localErrors = () =>
+    signingIn
+      ? { ...validateSignInFields(form), ...(toProvider(provider).errors ?? {}) }
+      : validateCreate(form)
+  const errors: FieldErrors = submitted ? { ...signInFieldErrors(serverError?.fields), ...localErrors() } : {}
   const patch = (next: Partial<ConnectionForm>) => {
     setForm((f) => ({ ...f, ...next }))
     setServerError(null)
@@ -40,7 +65,15 @@ export function CreateConnectionDialog({ onClose }: { onClose(): void }) {
   async function submit(event: FormEvent) {
     event.preventDefault()
     setSubmitted(true)
-    if (Object.keys(validateCreate(form)).length > 0) return
+    if (Object.keys(localErrors()).length > 0) return
+    if (signingIn) {
+      const chosen = toProvider(provider).provider!
+      // Straight from the click: browser mode opens its tab before anything is awaited.
+      await run(() =>
+        signIn.start(() => api().oauth.start({ provider: chosen, connection: toSignInFields(form) })),
+      )
+      return
+    }
     await run(async () => {
       // The input was validated with the contract's schema above; main parses it again.
       const input = toCreateInput(form) as Parameters<ReturnType<typeof api>['connections']['create']>[0]
@@ -50,6 +83,19 @@ export function CreateConnectionDialog({ onClose }: { onClose(): void }) {
       openDetail(connection.id)
       onClose()
     })
+  }
+
+  if (signIn.flow) {
+    return (
+      <Modal open onClose={onClose} title="New connection" wide>
+        <SignInWaiting
+          flow={signIn.flow}
+          onCancel={signIn.cancel}
+          onComplete={signIn.complete}
+          onRetry={signIn.reset}
+        />
+      </Modal>
+    )
   }
 
   return (
@@ -128,14 +174,28 @@ export function CreateConnectionDialog({ onClose }: { onClose(): void }) {
           ) : null}
         </div>
         <h3>Credentials</h3>
-        <ValueFields form={form} errors={errors} patch={patch} />
-        <h3>Metadata</h3>
-        <KeyValueRows
-          label="Metadata"
-          rows={form.metadata}
-          onChange={(metadata) => patch({ metadata })}
-          error={errors.metadata}
-        />
+        {form.type === 'OAUTH2' ? <OAuthPathChoice path={oauthPath} onChange={setOAuthPath} /> : null}
+        {signingIn ? (
+          <ProviderPicker
+            form={provider}
+            onChange={(next) => {
+              setProvider(next)
+              setServerError(null)
+            }}
+            errors={errors}
+          />
+        ) : (
+          <>
+            <ValueFields form={form} errors={errors} patch={patch} />
+            <h3>Metadata</h3>
+            <KeyValueRows
+              label="Metadata"
+              rows={form.metadata}
+              onChange={(metadata) => patch({ metadata })}
+              error={errors.metadata}
+            />
+          </>
+        )}
         <FormFooter
           error={serverError?.message}
           errorActions={
@@ -158,10 +218,43 @@ export function CreateConnectionDialog({ onClose }: { onClose(): void }) {
             ) : null
           }
           onCancel={onClose}
-          submitLabel="Create connection"
+          submitLabel={signingIn ? 'Sign in with the provider' : 'Create connection'}
           busy={busy}
         />
       </form>
     </Modal>
+  )
+}
+
+/** main names oauth.start's fields "connection.displayName"; the form names them "displayName". */
+function signInFieldErrors(fields: FieldErrors | undefined): FieldErrors {
+  const errors: FieldErrors = {}
+  for (const [key, message] of Object.entries(fields ?? {}))
+    errors[key.replace(/^connection\./, '')] = message
+  return errors
+}
+
+function OAuthPathChoice(props: { path: 'sign-in' | 'paste'; onChange(path: 'sign-in' | 'paste'): void }) {
+  return (
+    <div className="oauth-path" role="radiogroup" aria-label="How to get the tokens">
+      <label className="oauth-choice">
+        <input
+          type="radio"
+          name="oauth-path"
+          checked={props.path === 'sign-in'}
+          onChange={() => props.onChange('sign-in')}
+        />
+        Sign in with the provider
+      </label>
+      <label className="oauth-choice">
+        <input
+          type="radio"
+          name="oauth-path"
+          checked={props.path === 'paste'}
+          onChange={() => props.onChange('paste')}
+        />
+        Paste tokens (advanced)
+      </label>
+    </div>
   )
 }

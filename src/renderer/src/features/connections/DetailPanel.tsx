@@ -1,6 +1,7 @@
 import type { AppConnection, AuditEntry, FlowReference } from '../../../../shared/contract'
 import { useSelectionStore } from '../../stores/selection-store'
 import { useUiStore } from '../../stores/ui-store'
+import { TokenHealth } from '../oauth/TokenHealth'
 import { needsCredentials, rotateLabel } from './RotateDialog'
 import { SecretActions } from './SecretActions'
 import { StatusBadge } from './StatusBadge'
@@ -47,12 +48,12 @@ function Metadata({ connection }: { connection: AppConnection }) {
       <Field label="Sync">
         {connection.remoteId ? `${connection.syncState} with ${connection.remoteId}` : 'Local only'}
       </Field>
-      {health.tokenExpiresAt ? (
+      {health.tokenExpiresAt && connection.type !== 'OAUTH2' ? (
         <Field label="Token">
           {expiryText(connection, now) ?? '—'} ({formatDate(health.tokenExpiresAt)})
         </Field>
       ) : null}
-      {health.lastRefreshFailureAt ? (
+      {health.lastRefreshFailureAt && connection.type !== 'OAUTH2' ? (
         <Field label="Last refresh failure">
           {formatDate(health.lastRefreshFailureAt)}: {health.lastRefreshFailureReason ?? 'unknown reason'}
         </Field>
@@ -152,6 +153,12 @@ export function DetailPanel({ id }: { id: string }) {
             </button>
           </div>
           <SecretActions connection={connection} />
+          {connection.type === 'OAUTH2' ? (
+            <>
+              <h3>Token health</h3>
+              <TokenHealth key={connection.id} connection={connection} />
+            </>
+          ) : null}
           <h3>Details</h3>
           <Metadata connection={connection} />
           <h3>Flows{flows ? ` (${flows.length})` : ''}</h3>

@@ -6,6 +6,7 @@ import {
   type ConnectionType,
   type ConnectionValue,
 } from '../../../../shared/contract/connections'
+import { oauthConnectionFieldsSchema } from '../../../../shared/contract/oauth'
 import type { AnyErrorParams } from '../../../../shared/errors'
 
 export interface KeyValueRow {
@@ -284,3 +285,27 @@ export function serverFieldErrors(params: AnyErrorParams): FieldErrors {
   }
   return errors
 }
+
+/**
+ * An OAuth2 connection made by signing in: the same name, piece, id and scope fields, and no value
+ * (the provider supplies it), shaped for oauth.start's `connection`.
+ */
+export function toSignInFields(form: ConnectionForm) {
+  const {
+    type: _type,
+    value: _value,
+    metadata: _metadata,
+    preSelectForNewProjects: _pre,
+    ...fields
+  } = toCreateInput(form)
+  return fields
+}
+
+export function validateSignInFields(form: ConnectionForm): FieldErrors {
+  const parsed = oauthConnectionFieldsSchema.safeParse(toSignInFields(form))
+  return parsed.success ? {} : issuesToErrors(parsed.error.issues)
+}
+
+/** OAuth2 is the one type with a sign-in; the others (and OAuth2's paste path) use the form. */
+export const signsIn = (form: ConnectionForm, path: 'sign-in' | 'paste') =>
+  form.type === 'OAUTH2' && path === 'sign-in'
