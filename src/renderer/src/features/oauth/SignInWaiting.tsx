@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react'
+import { useId, useState, type FormEvent } from 'react'
 import { TextField } from '../../components/TextField'
 import { asAppError } from '../../stores/api'
 import { handleLockedError } from '../../stores/vault-store'
@@ -62,6 +62,7 @@ export function SignInWaiting({ flow, onCancel, onComplete, onRetry }: Props) {
 }
 
 function AuthorizationUrl({ url }: { url: string }) {
+  const id = useId()
   async function copy() {
     try {
       await navigator.clipboard.writeText(url)
@@ -72,13 +73,9 @@ function AuthorizationUrl({ url }: { url: string }) {
   }
   return (
     <div className="field">
-      <span className="label" id="oauth-url-label">
-        Sign-in address
-      </span>
+      <label htmlFor={id}>Sign-in address</label>
       <div className="oauth-url-row">
-        <output className="mono oauth-url" aria-labelledby="oauth-url-label">
-          {url}
-        </output>
+        <textarea id={id} className="mono oauth-url" readOnly rows={3} value={url} spellCheck={false} />
         <button type="button" onClick={() => void copy()}>
           Copy address
         </button>
