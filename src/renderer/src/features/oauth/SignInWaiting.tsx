@@ -5,7 +5,7 @@ import { handleLockedError } from '../../stores/vault-store'
 import { useNow } from '../connections/useNow'
 import { toast } from '../toasts/toast-store'
 import { countdownText, isFinal, statusText } from './flow-status'
-import { mayOpenInTab } from './sign-in-tab'
+import { mayOpenInTab } from './tab-url'
 import type { SignInFlow } from './useSignInFlow'
 
 interface Props {

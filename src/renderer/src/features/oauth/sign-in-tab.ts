@@ -1,5 +1,6 @@
 import type { OAuthFlowStarted } from '../../../../shared/contract/oauth'
 import { api } from '../../stores/api'
+import { mayOpenInTab } from './tab-url'
 
 // Who opens the provider's page. The desktop's main process does (shell.openExternal behind its
 // allowlist). Browser mode's host has no browser of its own that the person is looking at (it may
@@ -27,22 +28,6 @@ export function openBlankTab(): Window | null {
   // What noopener would do, which window.open cannot combine with keeping the handle.
   if (tab) tab.opener = null
   return tab
-}
-
-/**
- * Only http(s) leaves the app: https anywhere, plain http only to this machine (a local
- * authorization server), never javascript:, data: or a custom scheme.
- */
-export function mayOpenInTab(url: string): boolean {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return false
-  }
-  if (parsed.username || parsed.password) return false
-  if (parsed.protocol === 'https:') return true
-  return parsed.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(parsed.hostname)
 }
 
 /** Points the blank tab at the sign-in, unless the host opened it already. */
