@@ -340,6 +340,7 @@ test('every field of an OAuth2 value has its own copy, through main', async () =
     token_url: 'https://oauth2.googleapis.com/token',
   }
   const dialog = await startConnection('Google OAuth', 'OAuth2')
+  await dialog.getByRole('radio', { name: 'Paste tokens (advanced)' }).check()
   await dialog.getByLabel('Access token').fill(value.access_token)
   await dialog.getByLabel('Refresh token').fill(value.refresh_token)
   await dialog.getByLabel('Token URL').fill(value.token_url)

@@ -112,6 +112,7 @@ test('the create dialog validates inline like main and shows main’s refusal', 
   await expect(dialog.getByText('A piece name is required.')).toBeVisible()
   await expect(dialog.getByLabel('Name', { exact: true })).toHaveAttribute('aria-invalid', 'true')
   await dialog.getByLabel('Type').selectOption({ label: 'OAuth2' })
+  await dialog.getByRole('radio', { name: 'Paste tokens (advanced)' }).check()
   await dialog.getByRole('button', { name: 'Create connection' }).click()
   await expect(dialog.getByText('An access token is required.')).toBeVisible()
   await expect(dialog.getByText('A token URL is required.')).toBeVisible()
@@ -160,6 +161,8 @@ test('adds one connection of every type', async () => {
     scope: 'Platform',
     projects: 'proj-a, proj-b',
     fill: async (d) => {
+      // Signing in with the provider is OAuth2's main path; pasting tokens is the advanced one.
+      await d.getByRole('radio', { name: 'Paste tokens (advanced)' }).check()
       await d.getByLabel('Access token').fill('xoxb-e2e-token')
       await d.getByLabel('Refresh token').fill('xoxe-refresh')
       await d.getByLabel('Token URL').fill('https://slack.com/api/oauth.v2.access')
