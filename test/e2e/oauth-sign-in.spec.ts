@@ -121,6 +121,28 @@ test('“Refresh now” refreshes the token at the provider and shows the last r
   await page.screenshot({ path: `${SHOTS}/oauth-detail-health.png`, fullPage: true })
 })
 
+test('“Reconnect” signs the same connection in again through the same waiting state', async () => {
+  const id = await details().locator('.kv').filter({ hasText: /^Id/ }).locator('dd').textContent()
+  await context.clearCookies({ name: /^_(session|interaction)/ })
+  const opened = context.waitForEvent('page')
+  await tokenHealth().getByRole('button', { name: 'Reconnect' }).click()
+  const tab = await opened
+  await tab.waitForURL((url) => url.origin === server.issuer)
+  await expect(tokenHealth().getByRole('status')).toHaveText(/Waiting for you to sign in/)
+  await expect(tokenHealth().getByRole('button', { name: 'Cancel sign-in' })).toBeVisible()
+
+  await loginAndConsent(tab)
+  await expect(tab.getByRole('heading', { name: 'Signed in' })).toBeVisible()
+  await tab.close()
+  await expect(page.getByRole('region', { name: 'Notifications' })).toContainText(
+    'Signed in to “Example via sign-in” again.',
+  )
+  await expect(tokenHealth().getByRole('button', { name: 'Reconnect' })).toBeVisible()
+  await expect(details().locator('.kv').filter({ hasText: /^Id/ }).locator('dd')).toHaveText(id!)
+  // Signed in again in place: still the one connection, not a second.
+  await expect(page.getByText('1 connection', { exact: true })).toBeVisible()
+})
+
 test('cancel from the waiting state ends the sign-in and frees its port', async () => {
   await fillSignIn('Example cancelled')
   const tab = await signInOpensTab()
