@@ -82,6 +82,7 @@ async function loginAndConsent(tab: Page) {
 
 test('signs in through the provider in a new tab and lands on the new connection', async () => {
   await fillSignIn('Example via sign-in')
+  await page.screenshot({ path: `${SHOTS}/oauth-provider-picker.png`, fullPage: true })
   const tab = await signInOpensTab()
 
   await expect(signInStatus()).toHaveText(/Waiting for you to sign in/)
