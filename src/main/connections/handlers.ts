@@ -5,6 +5,7 @@ type ConnectionHandlers = Pick<
   Handlers,
   | 'connections.list'
   | 'connections.slice'
+  | 'connections.facets'
   | 'connections.get'
   | 'connections.upsert'
   | 'connections.upsertBatch'
@@ -29,6 +30,7 @@ export function connectionHandlers(service: ConnectionsService): ConnectionHandl
   return {
     'connections.list': (input) => service.list(input),
     'connections.slice': (input) => service.slice(input),
+    'connections.facets': () => service.facets(),
     'connections.get': (input) => service.get(input.id),
     'connections.upsert': (input, context) => service.save(input, 'upsert', context.origin),
     'connections.upsertBatch': (input, context) => service.saveBatch(input.items, context.origin),
