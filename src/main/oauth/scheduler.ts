@@ -8,6 +8,13 @@ import type { TokenStore } from './token-store'
 export const REFRESH_CONCURRENCY = 16
 /** The timer never sleeps longer than this, so a changed wall clock (a suspend) is noticed within the hour. */
 const MAX_SLEEP_MS = 60 * 60 * 1000
+/**
+ * However a refresh ended, the same connection is not tried again sooner than this. A provider that
+ * hands out tokens already expired, or a row whose expiry column says "due" while its value says
+ * otherwise, would otherwise be re-queued as soon as it settles: a loop of promises that never
+ * yields to a timer, pinning a core (a vault migrated from an older version did exactly that).
+ */
+export const MIN_RETRY_MS = 30_000
 
 /**
  * Keeps every OAuth2 connection with a known expiry fresh while the vault is unlocked. It holds one
@@ -146,15 +153,24 @@ export function createRefreshScheduler(dependencies: {
   }
 
   function settle(id: string, outcome: RefreshOutcome): void {
+    const nowMs = clock.now()
     if (outcome.result === 'failed' && outcome.error.kind === 'transient') {
       const count = (failures.get(id) ?? 0) + 1
       failures.set(id, count)
-      notBefore.set(id, clock.now() + backoffMs(count, dependencies.random))
+      notBefore.set(id, nowMs + Math.max(MIN_RETRY_MS, backoffMs(count, dependencies.random)))
       return
     }
     failures.delete(id)
-    if (outcome.result === 'fresh' && outcome.dueMs !== null) notBefore.set(id, outcome.dueMs)
-    else notBefore.delete(id)
+    if (outcome.result === 'fresh' && outcome.dueMs !== null && outcome.dueMs > nowMs) {
+      notBefore.set(id, outcome.dueMs)
+    } else if (outcome.result === 'fresh' || outcome.result === 'failed') {
+      // Nothing a retry can change (no expiry in the value, or a refusal only a person can fix):
+      // watch it again when its row changes (onEvent tracks it anew).
+      due.delete(id)
+      notBefore.delete(id)
+    } else {
+      notBefore.set(id, nowMs + MIN_RETRY_MS)
+    }
   }
 
   return {
