@@ -83,10 +83,12 @@ function statements(db: Database.Database) {
          last_refresh_failure_ms, last_refresh_success_ms FROM connections WHERE id = ?`,
     ),
     // A new token makes the connection usable again: ACTIVE, attempts reset; the last failure stays
-    // as history beside the newer success.
-    storeTokens: db.prepare<[number, Buffer, number | null, number, number, number, number, string]>(
+    // as history beside the newer success. "Updated" moves only for a Reconnect (a person's act):
+    // a refresh has its own column, and an hourly refresh must not reorder a list sorted by Updated.
+    storeTokens: db.prepare<[number, Buffer, number | null, number, number, number, number, number, string]>(
       `UPDATE connections SET value_key_version = ?, value_envelope = ?, token_expires_ms = ?,
-         last_refresh_success_ms = ?, updated_ms = ?, refresh_attempts = 0, status = 'ACTIVE', status_reason = NULL,
+         last_refresh_success_ms = ?, refresh_attempts = 0, status = 'ACTIVE', status_reason = NULL,
+         updated_ms = CASE WHEN ? = 1 THEN ? ELSE updated_ms END,
          last_rotated_ms = CASE WHEN ? = 1 THEN ? ELSE last_rotated_ms END
        WHERE id = ?`,
     ),
@@ -94,9 +96,10 @@ function statements(db: Database.Database) {
       `UPDATE connections SET status = 'ERROR', status_reason = ?, last_refresh_failure_ms = ?,
          last_refresh_failure_reason = ?, updated_ms = ? WHERE id = ?`,
     ),
-    transient: db.prepare<[number, number, string, number, string]>(
+    // A failure that may pass by itself is health, not a change to the connection: Updated stays.
+    transient: db.prepare<[number, number, string, string]>(
       `UPDATE connections SET refresh_attempts = ?, last_refresh_failure_ms = ?,
-         last_refresh_failure_reason = ?, updated_ms = ? WHERE id = ?`,
+         last_refresh_failure_reason = ? WHERE id = ?`,
     ),
   }
 }
@@ -194,6 +197,7 @@ export function createTokenStore(dependencies: {
       session.seal('connection-value', id, JSON.stringify(value)),
       tokenExpiryMs(value),
       audit.nowMs,
+      audit.action === 'connection.reconnect' ? 1 : 0,
       audit.nowMs,
       audit.action === 'connection.reconnect' ? 1 : 0,
       audit.nowMs,
@@ -240,7 +244,7 @@ export function createTokenStore(dependencies: {
             Math.floor(current.lastFailureMs / DAY_MS) === Math.floor(nowMs / DAY_MS) &&
             (current.lastSuccessMs === null || current.lastSuccessMs < current.lastFailureMs)
           attempts = sameDay && attempts > 0 ? attempts : attempts + 1
-          sql.transient.run(attempts, nowMs, reason, nowMs, id)
+          sql.transient.run(attempts, nowMs, reason, id)
         }
         session.audit({
           action: 'connection.refresh_failed',
