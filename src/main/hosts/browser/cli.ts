@@ -110,11 +110,19 @@ export async function runBrowserMode(argv: string[], rendererDir: string): Promi
   })
   process.once('exit', running.removeLauncherFiles)
   const shutdown = async () => {
+    // A keychain call stuck on a vanished Secret Service, or a socket that will not close, must not
+    // keep a stopped server alive: the vault's writes are committed transactions, so exiting is safe.
+    setTimeout(() => {
+      process.stderr.write(`Latchkey did not shut down within ${SHUTDOWN_GRACE_MS / 1000} s; exiting.\n`)
+      process.exit(1)
+    }, SHUTDOWN_GRACE_MS).unref()
     await running.close()
     process.exit(0)
   }
   process.once('SIGINT', shutdown)
   process.once('SIGTERM', shutdown)
 }
+
+const SHUTDOWN_GRACE_MS = 5_000
 
 export const defaultRendererDir = (outMainDir: string) => join(outMainDir, '..', 'renderer')

@@ -270,8 +270,11 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     token,
     async close() {
       for (const stream of openStreams) stream.end()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      // close() only stops accepting; its callback waits for every connection to end, so a request
+      // still in flight (or a keep-alive socket a browser holds) would keep shutdown waiting forever.
       server.closeAllConnections()
+      await closed
     },
   }
 }
