@@ -47,7 +47,10 @@ export async function startPrivateSecretService(): Promise<PrivateSecretService>
     if (child.exitCode !== null || child.signalCode !== null) return
     const exited = new Promise((resolve) => child.once('exit', resolve))
     child.kill('SIGTERM')
+    // A daemon that ignores SIGTERM (gnome-keyring mid-request) must not outlive the test.
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000)
     await exited
+    clearTimeout(kill)
   }
   const stop = async () => {
     for (const child of children.reverse()) await stopChild(child)
