@@ -15,6 +15,11 @@ const MAX_SLEEP_MS = 60 * 60 * 1000
  * yields to a timer, pinning a core (a vault migrated from an older version did exactly that).
  */
 export const MIN_RETRY_MS = 30_000
+/**
+ * The catch-up after an unlock waits this long, so the person's first screen of connections is not
+ * competing with a backlog of refreshes (a vault that was locked for days can have thousands due).
+ */
+export const UNLOCK_SETTLE_MS = 2_000
 
 /**
  * Keeps every OAuth2 connection with a known expiry fresh while the vault is unlocked. It holds one
@@ -49,8 +54,12 @@ export function createRefreshScheduler(dependencies: {
     active = true
     due.clear()
     for (const row of store.schedule()) track(row)
-    // Caught up on unlock: whatever fell due while locked is due now.
-    fire()
+    // Caught up on unlock: whatever fell due while locked is due now, once the first screen is drawn.
+    if (timer !== null) clock.clearTimeout(timer)
+    timer = clock.setTimeout(() => {
+      timer = null
+      fire()
+    }, UNLOCK_SETTLE_MS)
   }
 
   function stop(): void {
