@@ -48,6 +48,8 @@ export function createRefreshScheduler(dependencies: {
   let active = false
   let timer: unknown = null
   let idleWaiters: (() => void)[] = []
+  /** No catch-up before this (UNLOCK_SETTLE_MS after an unlock), whatever changes meanwhile. */
+  let settleUntil = 0
 
   function start(): void {
     refresher.saveUnsaved()
@@ -55,11 +57,8 @@ export function createRefreshScheduler(dependencies: {
     due.clear()
     for (const row of store.schedule()) track(row)
     // Caught up on unlock: whatever fell due while locked is due now, once the first screen is drawn.
-    if (timer !== null) clock.clearTimeout(timer)
-    timer = clock.setTimeout(() => {
-      timer = null
-      fire()
-    }, UNLOCK_SETTLE_MS)
+    settleUntil = clock.now() + UNLOCK_SETTLE_MS
+    arm()
   }
 
   function stop(): void {
@@ -118,7 +117,7 @@ export function createRefreshScheduler(dependencies: {
       if (at < earliest) earliest = at
     }
     if (earliest === Infinity) return
-    const wait = Math.min(MAX_SLEEP_MS, Math.max(0, earliest - clock.now()))
+    const wait = Math.min(MAX_SLEEP_MS, Math.max(0, Math.max(earliest, settleUntil) - clock.now()))
     timer = clock.setTimeout(() => {
       timer = null
       fire()
@@ -128,6 +127,7 @@ export function createRefreshScheduler(dependencies: {
   function fire(): void {
     if (!active) return
     const nowMs = clock.now()
+    if (nowMs < settleUntil) return arm()
     for (const [id, dueMs] of due) {
       if (!queued.has(id) && effectiveDue(id, dueMs) <= nowMs) {
         queued.add(id)
