@@ -92,9 +92,11 @@ function statements(db: Database.Database) {
          last_rotated_ms = CASE WHEN ? = 1 THEN ? ELSE last_rotated_ms END
        WHERE id = ?`,
     ),
-    refused: db.prepare<[string, number, string, number, string]>(
+    // The refresher's writes never move "Updated" (a person's or sync's change): the status and the
+    // failure have their own columns, and a list sorted by Updated must not reorder by itself.
+    refused: db.prepare<[string, number, string, string]>(
       `UPDATE connections SET status = 'ERROR', status_reason = ?, last_refresh_failure_ms = ?,
-         last_refresh_failure_reason = ?, updated_ms = ? WHERE id = ?`,
+         last_refresh_failure_reason = ? WHERE id = ?`,
     ),
     // A failure that may pass by itself is health, not a change to the connection: Updated stays.
     transient: db.prepare<[number, number, string, string]>(
@@ -237,7 +239,7 @@ export function createTokenStore(dependencies: {
         const current = readIn(session, sql, id)
         let attempts = current.refreshAttempts
         if (kind === 'refused') {
-          sql.refused.run(reason, nowMs, reason, nowMs, id)
+          sql.refused.run(reason, nowMs, reason, id)
         } else {
           const sameDay =
             current.lastFailureMs !== null &&
