@@ -1,15 +1,15 @@
-import { useEffect, useState, type FormEvent } from 'react'
+import { useState, type FormEvent } from 'react'
 import { KeyValueRows } from '../../components/KeyValueRows'
 import { FormFooter } from '../../components/FormFooter'
 import { Modal } from '../../components/Modal'
 import { TextField } from '../../components/TextField'
-import { api, asAppError } from '../../stores/api'
+import { api } from '../../stores/api'
 import { useConnectionsQuery } from '../../stores/connections-query-store'
 import { useUiStore } from '../../stores/ui-store'
-import { handleLockedError } from '../../stores/vault-store'
 import { toast } from '../toasts/toast-store'
 import { metadataFromRows, validateUpdate, type FieldErrors, type KeyValueRow } from './connection-form'
 import { metadataValueText } from './format'
+import { useLoadConnection } from './useLoadConnection'
 import { useMainSubmit } from './useMainSubmit'
 
 /** connections.update changes the name and metadata; the secret is changed by Rotate (connections.rotate). */
@@ -23,29 +23,20 @@ export function EditConnectionDialog({ id, onClose }: { id: string; onClose(): v
   const { busy, serverError, setServerError, run } = useMainSubmit()
   const invalidate = useConnectionsQuery((s) => s.invalidate)
 
-  useEffect(() => {
-    let current = true
-    api()
-      .connections.get({ id })
-      .then((connection) => {
-        if (!current) return
-        const rows = Object.entries(connection.metadata ?? {}).map(([key, value]) => ({
-          key,
-          value: metadataValueText(value),
-        }))
-        setDisplayName(connection.displayName)
-        setMetadata(rows)
-        setInitial(JSON.stringify([connection.displayName, rows]))
-        setLoaded(true)
-      })
-      .catch((failure: unknown) => {
-        handleLockedError(failure)
-        if (current) setServerError({ message: asAppError(failure).params.message, fields: {} })
-      })
-    return () => {
-      current = false
-    }
-  }, [id, setServerError])
+  useLoadConnection(
+    id,
+    (connection) => {
+      const rows = Object.entries(connection.metadata ?? {}).map(([key, value]) => ({
+        key,
+        value: metadataValueText(value),
+      }))
+      setDisplayName(connection.displayName)
+      setMetadata(rows)
+      setInitial(JSON.stringify([connection.displayName, rows]))
+      setLoaded(true)
+    },
+    setServerError,
+  )
 
   const errors: FieldErrors = loaded
     ? { ...serverError?.fields, ...validateUpdate(id, displayName, metadata) }

@@ -1,14 +1,14 @@
-import { useEffect, useState, type FormEvent } from 'react'
+import { useState, type FormEvent } from 'react'
 import type { AppConnection } from '../../../../shared/contract'
 import { FormFooter } from '../../components/FormFooter'
 import { Modal } from '../../components/Modal'
-import { api, asAppError } from '../../stores/api'
+import { api } from '../../stores/api'
 import { useConnectionsQuery } from '../../stores/connections-query-store'
 import { useSelectionStore } from '../../stores/selection-store'
-import { handleLockedError } from '../../stores/vault-store'
 import { toast } from '../toasts/toast-store'
 import { emptyForm, toValue, validateValue, valueTyped, type ConnectionForm } from './connection-form'
 import { typeLabel } from './format'
+import { useLoadConnection } from './useLoadConnection'
 import { useMainSubmit } from './useMainSubmit'
 import { ValueFields } from './ValueFields'
 
@@ -31,24 +31,15 @@ export function RotateDialog({ id, onClose }: { id: string; onClose(): void }) {
   const invalidate = useConnectionsQuery((s) => s.invalidate)
   const openDetail = useSelectionStore((s) => s.open)
 
-  useEffect(() => {
-    let current = true
-    api()
-      .connections.get({ id })
-      .then((loaded) => {
-        if (!current) return
-        setConnection(loaded)
-        // The connection's type decides the fields; the token type keeps the create form's default.
-        setForm({ ...emptyForm(), type: loaded.type })
-      })
-      .catch((failure: unknown) => {
-        handleLockedError(failure)
-        if (current) setServerError({ message: asAppError(failure).params.message, fields: {} })
-      })
-    return () => {
-      current = false
-    }
-  }, [id, setServerError])
+  useLoadConnection(
+    id,
+    (loaded) => {
+      setConnection(loaded)
+      // The connection's type decides the fields; the token type keeps the create form's default.
+      setForm({ ...emptyForm(), type: loaded.type })
+    },
+    setServerError,
+  )
 
   const errors = submitted && connection ? { ...serverError?.fields, ...validateValue(form) } : {}
   const patch = (next: Partial<ConnectionForm>) => {
