@@ -270,6 +270,8 @@ test('search narrows the list as you type', async () => {
   await search.pressSequentially('g', { delay: 30 })
   await expectRows(['Gmail cloud', 'Platform GitHub'])
   await search.fill('')
+  // The next test moves the selection by rows: wait for the whole list, not the filtered one.
+  await expect(page.getByTestId('result-count')).toHaveText('8 connections')
 })
 
 test('the keyboard moves the selection and Enter opens the details', async () => {
