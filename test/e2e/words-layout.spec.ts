@@ -226,10 +226,14 @@ test('a long name is cut with an ellipsis in a dialog title and kept whole in it
 
 test('toasts collapse to three, newest first, keep clear of the panel, and are gone on lock', async () => {
   for (const name of ['Temp 1', 'Temp 2', 'Temp 3', 'Temp 4']) {
-    await row(name).click()
+    // The toast comes before the list has dropped the deleted row; a click aimed at the next row
+    // while the rows below move up lands on the one after it. Wait for the row to go, and delete
+    // only once the panel shows the connection meant.
+    await openConnection(name)
     await details().getByRole('button', { name: 'Delete', exact: true }).click()
     await page.getByRole('alertdialog').getByRole('button', { name: 'Delete', exact: true }).click()
     await expect(toasts().first()).toContainText(`Deleted “${name}”.`)
+    await expect(row(name)).toHaveCount(0)
   }
   await expect(toasts()).toHaveCount(3)
   await expect(toasts().nth(0)).toContainText('Deleted “Temp 4”.')
