@@ -15,6 +15,11 @@ const MAX_SLEEP_MS = 60 * 60 * 1000
  * yields to a timer, pinning a core (a vault migrated from an older version did exactly that).
  */
 export const MIN_RETRY_MS = 30_000
+/**
+ * The catch-up after an unlock waits this long, so the person's first screen of connections is not
+ * competing with a backlog of refreshes (a vault that was locked for days can have thousands due).
+ */
+export const UNLOCK_SETTLE_MS = 2_000
 
 /**
  * Keeps every OAuth2 connection with a known expiry fresh while the vault is unlocked. It holds one
@@ -43,14 +48,18 @@ export function createRefreshScheduler(dependencies: {
   let active = false
   let timer: unknown = null
   let idleWaiters: (() => void)[] = []
+  /** No catch-up before this (UNLOCK_SETTLE_MS after an unlock), whatever changes meanwhile. */
+  let settleUntil = 0
 
   function start(): void {
     refresher.saveUnsaved()
     active = true
     due.clear()
     for (const row of store.schedule()) track(row)
-    // Caught up on unlock: whatever fell due while locked is due now.
-    fire()
+    // Caught up on unlock: whatever fell due while locked is due now, once the first screen is drawn.
+    // A floor on the first wake rather than an extra timer: a vault with no OAuth tokens arms nothing.
+    settleUntil = clock.now() + UNLOCK_SETTLE_MS
+    arm()
   }
 
   function stop(): void {
@@ -109,7 +118,7 @@ export function createRefreshScheduler(dependencies: {
       if (at < earliest) earliest = at
     }
     if (earliest === Infinity) return
-    const wait = Math.min(MAX_SLEEP_MS, Math.max(0, earliest - clock.now()))
+    const wait = Math.min(MAX_SLEEP_MS, Math.max(0, Math.max(earliest, settleUntil) - clock.now()))
     timer = clock.setTimeout(() => {
       timer = null
       fire()
@@ -119,6 +128,7 @@ export function createRefreshScheduler(dependencies: {
   function fire(): void {
     if (!active) return
     const nowMs = clock.now()
+    if (nowMs < settleUntil) return arm()
     for (const [id, dueMs] of due) {
       if (!queued.has(id) && effectiveDue(id, dueMs) <= nowMs) {
         queued.add(id)

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AppConnection, ConnectionValue } from '../../../src/shared/contract'
+import { UNLOCK_SETTLE_MS } from '../../../src/main/oauth/scheduler'
 import { browse } from '../../support/oauth-browser'
 import { NATIVE_CLIENT_ID, SERVICE_CLIENT_ID, SERVICE_CLIENT_SECRET } from '../../support/oidc-provider'
 import { TEST_PASSWORD } from '../../support/vault'
@@ -92,6 +93,10 @@ describe('the refresh scheduler', () => {
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(h.server.tokenRequests()).toBe(1)
     await h.call('vault.unlock', { password: TEST_PASSWORD })
+    // The catch-up lets the first screen draw before it starts.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(h.server.tokenRequests()).toBe(1)
+    h.clock!.advance(UNLOCK_SETTLE_MS)
     await eventually(
       () => connectionById(h, connection.id),
       (c) => c.health.lastRefreshSuccessAt !== null,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RefreshOutcome, Refresher } from '../../../src/main/oauth/refresher'
-import { createRefreshScheduler, MIN_RETRY_MS } from '../../../src/main/oauth/scheduler'
+import { createRefreshScheduler, MIN_RETRY_MS, UNLOCK_SETTLE_MS } from '../../../src/main/oauth/scheduler'
 import type { TokenStore } from '../../../src/main/oauth/token-store'
 import { createManualClock } from '../../support/manual-clock'
 
@@ -44,6 +44,8 @@ describe('the refresh scheduler never spins on an answer that comes back at once
   it.each(outcomes)('%s', async (_name, outcome, callsAfterAWhile) => {
     const { clock, calls, scheduler } = schedulerAnswering(outcome)
     scheduler.start()
+    expect(calls).toHaveLength(0)
+    clock.advance(UNLOCK_SETTLE_MS)
     await scheduler.whenIdle()
     expect(calls).toHaveLength(1)
     clock.advance(MIN_RETRY_MS - 1)
