@@ -9,6 +9,8 @@ import { focusSearch } from '../shell/useShortcuts'
 import { copySecret } from '../connections/clipboard'
 import { pieceLabel } from '../connections/format'
 import { useConnectionSearch, type FoundConnection } from './useConnectionSearch'
+import { DEFAULT_VIEW, useNavigationStore } from '../navigation/navigation-store'
+import { VIEWS, viewShortcut } from '../navigation/views'
 
 interface Command {
   label: string
@@ -19,22 +21,36 @@ interface Command {
 function commands(): Command[] {
   const ui = useUiStore.getState()
   const query = useConnectionsQuery.getState()
+  // A filter or sort is about the connection list, so it also brings the list on screen.
+  const onList = (change: () => void) => () => {
+    useNavigationStore.getState().go(DEFAULT_VIEW)
+    change()
+  }
+  const views: Command[] = VIEWS.map((view, index) => ({
+    label: `Go to ${view.label}`,
+    shortcut: viewShortcut(index),
+    run: () => useNavigationStore.getState().go(view.id),
+  }))
   return [
     { label: 'New connection', shortcut: 'Ctrl+N', run: () => ui.openDialog({ kind: 'create' }) },
     { label: 'Search connections', shortcut: '/', run: () => requestAnimationFrame(focusSearch) },
     { label: 'Copy secret of the selected connection', shortcut: 'Ctrl+Shift+C', run: copySelectedSecret },
-    { label: 'Show only connections with errors', run: () => query.setFilters({ status: ['ERROR'] }) },
-    { label: 'Sort by name', run: () => query.setFilters({ sort: 'displayName' }) },
-    { label: 'Sort by token expiry', run: () => query.setFilters({ sort: 'expiry' }) },
-    { label: 'Sort by status (problems first)', run: () => query.setFilters({ sort: 'status' }) },
+    {
+      label: 'Show only connections with errors',
+      run: onList(() => query.setFilters({ status: ['ERROR'] })),
+    },
+    { label: 'Sort by name', run: onList(() => query.setFilters({ sort: 'displayName' })) },
+    { label: 'Sort by token expiry', run: onList(() => query.setFilters({ sort: 'expiry' })) },
+    { label: 'Sort by status (problems first)', run: onList(() => query.setFilters({ sort: 'status' })) },
     {
       label: 'Show expired and expiring tokens',
-      run: () => query.setFilters({ expiry: ['expired', 'expiring'], sort: 'expiry' }),
+      run: onList(() => query.setFilters({ expiry: ['expired', 'expiring'], sort: 'expiry' })),
     },
-    { label: 'Sort by last updated', run: () => query.setFilters({ sort: 'updated' }) },
-    { label: 'Clear filters', run: () => query.resetFilters() },
+    { label: 'Sort by last updated', run: onList(() => query.setFilters({ sort: 'updated' })) },
+    { label: 'Clear filters', run: onList(() => query.resetFilters()) },
     { label: 'Settings', run: () => ui.openDialog({ kind: 'settings' }) },
     { label: 'Lock vault', shortcut: 'Ctrl+L', run: () => void useVaultStore.getState().lock() },
+    ...views,
   ]
 }
 
@@ -44,6 +60,7 @@ function commands(): Command[] {
  */
 function openConnection(connection: FoundConnection): void {
   const query = useConnectionsQuery.getState()
+  useNavigationStore.getState().go(DEFAULT_VIEW)
   const { sort, order } = query.filters
   query.setFilters({ ...EMPTY_FILTERS, search: connection.displayName, sort, order })
   useSelectionStore.getState().open(connection.id)

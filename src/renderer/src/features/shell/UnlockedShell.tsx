@@ -2,7 +2,9 @@ import { useEffect } from 'react'
 import { useSettingsStore } from '../../stores/settings-store'
 import { useUiStore } from '../../stores/ui-store'
 import { useVaultStore } from '../../stores/vault-store'
-import { ConnectionsScreen } from '../connections/ConnectionsScreen'
+import { CurrentView } from '../navigation/CurrentView'
+import { DEFAULT_VIEW, useNavigationStore } from '../navigation/navigation-store'
+import { Sidebar } from '../navigation/Sidebar'
 import { PanelFollowsList } from '../connections/usePanelFollowsList'
 import { Toaster } from '../toasts/Toaster'
 import { AppInfoBadge } from './AppInfoBadge'
@@ -20,6 +22,10 @@ export function UnlockedShell() {
   useEffect(() => {
     void loadSettings()
   }, [loadSettings])
+  // Every unlock starts on Connections: a lock forgets where the person was, as it forgets the rest.
+  useEffect(() => {
+    useNavigationStore.getState().go(DEFAULT_VIEW)
+  }, [])
 
   return (
     <div className="app">
@@ -50,9 +56,10 @@ export function UnlockedShell() {
           </button>
         </div>
       </header>
-      <main className="app-main">
-        <ConnectionsScreen />
-      </main>
+      <div className="app-body">
+        <Sidebar />
+        <CurrentView />
+      </div>
       <PanelFollowsList />
       <Dialogs />
       <Toaster />

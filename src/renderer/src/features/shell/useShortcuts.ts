@@ -2,8 +2,16 @@ import { useEffect } from 'react'
 import { useUiStore } from '../../stores/ui-store'
 import { copySelectedSecret } from '../connections/copy-selected'
 import { useVaultStore } from '../../stores/vault-store'
+import { DEFAULT_VIEW, useNavigationStore } from '../navigation/navigation-store'
+import { goToViewByKey } from '../navigation/view-shortcuts'
 
+/** Search lives in the Connections view: from any other view, go there first and focus once it is drawn. */
 export function focusSearch(): void {
+  if (useNavigationStore.getState().view !== DEFAULT_VIEW) {
+    useNavigationStore.getState().go(DEFAULT_VIEW)
+    requestAnimationFrame(focusSearch)
+    return
+  }
   const search = document.getElementById('connection-search') as HTMLInputElement | null
   search?.focus()
   search?.select()
@@ -29,6 +37,10 @@ export function useShortcuts(): void {
         return
       }
       if (dialogOpen) return
+      if (goToViewByKey(event)) {
+        event.preventDefault()
+        return
+      }
       if (mod && event.shiftKey && key === 'c') {
         event.preventDefault()
         copySelectedSecret()

@@ -1,0 +1,40 @@
+import type { ComponentType } from 'react'
+import { ConnectionsScreen } from '../connections/ConnectionsScreen'
+
+/**
+ * One entry per view in the sidebar. Order is the sidebar's order and the shortcut's digit
+ * (Ctrl/Cmd+1 is the first entry), so add a view with one line in the place it belongs.
+ */
+export interface ViewEntry {
+  id: string
+  label: string
+  /** A short glyph shown before the label; decorative, the label is what is announced. */
+  icon: string
+  /** What the view is for, in the palette's "Go to" line and the sidebar's tooltip. */
+  description: string
+  component: ComponentType
+  /**
+   * How many things in this view need attention, for a count beside its name; null or 0 shows
+   * none. Called as a hook on every render of the sidebar, so it must always call the same hooks.
+   */
+  useBadge?: () => number | null
+}
+
+export const VIEWS: ViewEntry[] = [
+  {
+    id: 'connections',
+    label: 'Connections',
+    icon: '🔑',
+    description: 'Every connection, its secret and its health',
+    component: ConnectionsScreen,
+  },
+]
+
+export function viewById(id: string): ViewEntry {
+  return VIEWS.find((view) => view.id === id) ?? VIEWS[0]!
+}
+
+/** "Ctrl+3" for the third view; the ninth is the last a digit reaches. */
+export function viewShortcut(index: number): string | undefined {
+  return index < 9 ? `Ctrl+${index + 1}` : undefined
+}
