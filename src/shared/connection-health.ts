@@ -44,7 +44,17 @@ function refreshFailing(health: HealthInput['health']): boolean {
   return succeeded === null || failed >= succeeded
 }
 
-export function healthOf(connection: HealthInput, now: number): Health {
+/** A day in milliseconds: the expiry setting is in days. */
+export const DAY_MS = 24 * 60 * 60 * 1000
+
+/** The settings' look-ahead (expiringSoonDays) as the window healthOf takes. */
+export const expiringSoonMsOf = (days: number): number => days * DAY_MS
+
+/**
+ * `expiringSoonMs` is the settings' look-ahead (expiringSoonDays), so the list's badges and the
+ * Health view call a token "expiring" on the same day; without it, EXPIRING_SOON_MS.
+ */
+export function healthOf(connection: HealthInput, now: number, expiringSoonMs = EXPIRING_SOON_MS): Health {
   const { health } = connection
   if (connection.status === 'MISSING') {
     return {
@@ -82,8 +92,19 @@ export function healthOf(connection: HealthInput, now: number): Health {
         }
       : { state: 'expired', label: 'Expired', tone: 'bad', detail: 'The token has expired.' }
   }
-  if (expires !== null && expires - now <= EXPIRING_SOON_MS) {
-    return { state: 'expiring', label: 'Expiring', tone: 'warn', detail: 'The token expires within a day.' }
+  if (expires !== null && expires - now <= expiringSoonMs) {
+    return {
+      state: 'expiring',
+      label: 'Expiring',
+      tone: 'warn',
+      detail: `The token expires ${withinWords(expiringSoonMs)}.`,
+    }
   }
   return { state: 'active', label: 'Active', tone: 'ok', detail: null }
+}
+
+/** "within a day", "within 3 days". */
+function withinWords(ms: number): string {
+  const days = Math.round(ms / DAY_MS)
+  return days <= 1 ? 'within a day' : `within ${days} days`
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { AppError } from '../../shared/errors'
 import { readHeader, type VaultHeader } from './header'
@@ -32,6 +32,12 @@ export interface VaultFile {
   header(): VaultHeader
   /** Builds a new vault file (all or nothing, see store.ts) and opens it. */
   create(initialise: (db: Database.Database) => void): void
+  /**
+   * Puts another vault file in this one's place (a restore) and opens it: closes the database,
+   * removes its WAL and shared-memory files (a stale WAL would be replayed into the new file), runs
+   * `install(path)`, which must leave a complete vault at `path`, and opens what is there.
+   */
+  replace(install: (path: string) => void): void
   close(): void
 }
 
@@ -82,6 +88,14 @@ export function openVaultFile(options: VaultFileOptions): VaultFile {
     create(initialise) {
       createVaultDatabase(storeOptions, initialise)
       db = openVaultDatabase(storeOptions)
+    },
+    replace(install) {
+      ensureOpen()
+      db?.close()
+      db = null
+      for (const suffix of ['-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true })
+      install(path)
+      if (existsSync(path)) db = openVaultDatabase(storeOptions)
     },
     close() {
       closed = true

@@ -67,6 +67,11 @@ export interface VaultManager {
   requireSession(): VaultSession
   /** The open database even while locked (the audit log is plaintext); not for secrets. */
   requireDatabase(): Database.Database
+  /**
+   * A restore: locks, lets `install(path)` put a verified vault file in place (vault-file.ts
+   * replace), opens it locked and records `record` in its audit log. The caller checked the file.
+   */
+  replaceFile(install: (path: string) => void, record: AuditRecord): Promise<VaultStatus>
   close(): void
 }
 
@@ -356,6 +361,14 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
     setSettings,
     requireSession,
     requireDatabase: file.requireDatabase,
+    replaceFile: (install, record) =>
+      serialized(async () => {
+        lock('manual', record.origin)
+        file.replace(install)
+        audit(record)
+        deps.onStateChanged?.('locked', 'manual')
+        return status()
+      }),
     close() {
       if (closed) return
       if (file.database) lock('shutdown', 'system')

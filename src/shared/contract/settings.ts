@@ -9,6 +9,8 @@ export interface Settings {
   clipboardClearSeconds: number
   /** How long a revealed value stays visible. */
   revealHideSeconds: number
+  /** How far ahead a token's expiry counts as "expiring soon" (badges, filters, Health). */
+  expiringSoonDays: number
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -16,6 +18,8 @@ export const DEFAULT_SETTINGS: Settings = {
   lockOnSuspend: true,
   clipboardClearSeconds: 30,
   revealHideSeconds: 20,
+  // KeePassXC's default look-ahead for expiring entries.
+  expiringSoonDays: 3,
 }
 
 export type NumberSettingKey = Exclude<keyof Settings, 'lockOnSuspend'>
@@ -24,7 +28,7 @@ export type NumberSettingKey = Exclude<keyof Settings, 'lockOnSuspend'>
 export interface NumberSetting {
   key: NumberSettingKey
   label: string
-  unit: 'minutes' | 'seconds'
+  unit: 'minutes' | 'seconds' | 'days'
   min: number
   max: number
   zeroMeans?: string
@@ -49,6 +53,7 @@ export const NUMBER_SETTINGS: readonly NumberSetting[] = [
     max: 600,
     zeroMeans: 'never clears',
   },
+  { key: 'expiringSoonDays', label: 'Warn about token expiry', unit: 'days', min: 1, max: 30 },
 ]
 
 /** "From 0 to 1440 minutes; 0 never locks on idle." */
@@ -72,6 +77,7 @@ export const settingsPatchSchema = z
     lockOnSuspend: z.boolean({ error: 'Lock when the system sleeps must be on or off (true or false).' }),
     clipboardClearSeconds: settingOf('clipboardClearSeconds'),
     revealHideSeconds: settingOf('revealHideSeconds'),
+    expiringSoonDays: settingOf('expiringSoonDays'),
   })
   .partial()
   .strict()
