@@ -3,6 +3,7 @@ import { createRouter, type Handlers, type Router } from './api/router'
 import { appHandlers, type AppIdentity } from './app/app-handlers'
 import { auditHandlers } from './audit/audit-handlers'
 import { clipboardHandlers } from './clipboard/clipboard-handlers'
+import { createCliSessions, type CliSessions } from './cli/approvals/cli-sessions'
 import { connectionHandlers } from './connections/handlers'
 import { createListIndexes, type ListIndexes } from './connections/list-index-source'
 import { createConnectionsService } from './connections/service'
@@ -61,6 +62,8 @@ export interface LatchkeyCore {
   events: EventBus
   /** For hosts: lock on suspend or screen lock, and for other domains' handlers via requireSession(). */
   vault: VaultManager
+  /** Terminals approved to use the unlocked vault over the CLI channel (hosts/cli-channel). */
+  cliSessions: CliSessions
   close(): Promise<void>
 }
 
@@ -106,6 +109,7 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     fetch: dependencies.fetch ?? platformFetch,
     openExternal: dependencies.openExternal,
   })
+  const cliSessions = createCliSessions({ clock, random, events })
   const handlers: Handlers = {
     ...appHandlers(dependencies.identity),
     ...vaultHandlers(vault),
@@ -114,6 +118,7 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     ...policyHandlers(createPoliciesService({ session, clock, connections })),
     ...clipboardHandlers({ connections, vault, clock, system: dependencies.clipboard }),
     ...oauth.handlers,
+    ...cliSessions.handlers,
   }
   const router = createRouter(handlers, {
     onUnexpectedError: (procedure, error) =>
@@ -123,6 +128,7 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     router,
     events,
     vault,
+    cliSessions,
     async close() {
       stopSuspendDetector()
       oauth.close()

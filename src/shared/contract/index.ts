@@ -1,5 +1,6 @@
 import { appEvents, appProcedures } from './app'
 import { auditProcedures } from './audit'
+import { cliEvents, cliProcedures } from './cli'
 import { clipboardProcedures } from './clipboard'
 import { connectionsEvents, connectionsProcedures } from './connections'
 import { flowsProcedures } from './flows'
@@ -24,6 +25,7 @@ export const procedures = {
   ...policiesProcedures,
   ...clipboardProcedures,
   ...oauthProcedures,
+  ...cliProcedures,
 } satisfies ProcedureMap
 
 export const events = {
@@ -31,6 +33,7 @@ export const events = {
   ...vaultEvents,
   ...connectionsEvents,
   ...oauthEvents,
+  ...cliEvents,
 } satisfies EventMap
 
 export type Procedures = typeof procedures
@@ -44,6 +47,7 @@ export const eventNames = Object.keys(events) as EventName[]
 export * from './define'
 export type * from './app'
 export type * from './audit'
+export type * from './cli'
 export type * from './clipboard'
 export type * from './connections'
 export type * from './flows'

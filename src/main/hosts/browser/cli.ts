@@ -10,6 +10,7 @@ import { createKeyringKeeper } from '../../platform/keyring-keeper'
 import { createStderrLogger } from '../../platform/logger'
 import { launchDetached, type LaunchProcess } from '../../platform/open-url'
 import { APP_NAME, defaultDataDir } from '../../platform/paths'
+import { startCliChannel } from '../cli-channel/server'
 import { createLauncherOpener } from './launcher-opener'
 import { startBrowserServer } from './server'
 
@@ -78,6 +79,8 @@ export async function startBrowserMode(
     fetch: platformFetch,
   })
   const server = await startBrowserServer({ core, rendererDir, port: args.port })
+  // The `latchkey` command line uses this process's unlocked vault, with the person's approval.
+  const cliChannel = await startCliChannel({ core, dataDir: args.dataDir, logger: adapters.logger })
   // The one line on stdout: people and scripts (the end-to-end tests) read the URL from it.
   adapters.writeLine(`Latchkey running at ${server.url}`)
   if (args.open) launcher.open(server.url)
@@ -85,6 +88,7 @@ export async function startBrowserMode(
     url: server.url,
     async close() {
       launcher.removeAll()
+      await cliChannel.close()
       await server.close()
       await core.close()
     },
