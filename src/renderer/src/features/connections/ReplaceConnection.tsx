@@ -1,7 +1,6 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import type { AppConnection } from '../../../../shared/contract'
-import { api, asAppError } from '../../stores/api'
-import { handleLockedError } from '../../stores/vault-store'
+import { useConnectionCandidates } from '../replace/useConnectionCandidates'
 import { flowCountText, flowsText, type FlowUsage } from './flow-usage'
 import { pieceLabel, typeLabel } from './format'
 
@@ -13,34 +12,16 @@ const STATUS_WORDS = { ACTIVE: 'Active', MISSING: 'Missing', ERROR: 'Error' } as
  * placeholder would leave the flows as broken as before), never the source itself.
  */
 function useCandidates(source: AppConnection, search: string) {
-  const [candidates, setCandidates] = useState<AppConnection[] | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  useEffect(() => {
-    let current = true
-    const timer = setTimeout(() => {
-      api()
-        .connections.list({
-          pieceName: source.pieceName,
-          remoteId: source.remoteId,
-          status: ['ACTIVE', 'ERROR'],
-          sort: 'displayName',
-          limit: 100,
-          ...(search.trim() ? { displayName: search.trim().slice(0, 200) } : {}),
-        })
-        .then((page) => {
-          if (current) setCandidates(page.data.filter((c) => c.id !== source.id && c.hasValue))
-        })
-        .catch((failure: unknown) => {
-          handleLockedError(failure)
-          if (current) setError(asAppError(failure).params.message)
-        })
-    }, 120)
-    return () => {
-      current = false
-      clearTimeout(timer)
-    }
-  }, [source, search])
-  return { candidates, error }
+  return useConnectionCandidates(
+    {
+      pieceName: source.pieceName,
+      remoteId: source.remoteId,
+      status: ['ACTIVE', 'ERROR'],
+      excludeId: source.id,
+      withValue: true,
+    },
+    search,
+  )
 }
 
 interface Props {

@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react'
 import { ConnectionsScreen } from '../connections/ConnectionsScreen'
+import { ReplaceView } from '../replace/ReplaceView'
 
 /**
  * One entry per view in the sidebar. Order is the sidebar's order and the shortcut's digit
@@ -27,6 +28,13 @@ export const VIEWS: ViewEntry[] = [
     icon: '🔑',
     description: 'Every connection, its secret and its health',
     component: ConnectionsScreen,
+  },
+  {
+    id: 'replace',
+    label: 'Replace',
+    icon: '⇄',
+    description: 'Move every flow from one connection to another',
+    component: ReplaceView,
   },
 ]
 

@@ -43,12 +43,14 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   const [keychainUnlock, setKeychainDraft] = useState(keychain.enrolled)
   const [keychainError, setKeychainError] = useState<string | null>(null)
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({})
-  const [draft, setDraft] = useState<Draft>(() => ({
-    autoLockMinutes: String(settings.autoLockMinutes),
-    revealHideSeconds: String(settings.revealHideSeconds),
-    clipboardClearSeconds: String(settings.clipboardClearSeconds),
-    lockOnSuspend: settings.lockOnSuspend,
-  }))
+  // Every number setting the contract lists, so a new one appears here without an edit.
+  const [draft, setDraft] = useState<Draft>(
+    () =>
+      ({
+        ...Object.fromEntries(NUMBER_SETTINGS.map(({ key }) => [key, String(settings[key])])),
+        lockOnSuspend: settings.lockOnSuspend,
+      }) as Draft,
+  )
 
   // Main's refusal, if it still refuses what the form let through, lands beside the same fields.
   const serverErrors = issuesByField(error?.params.issues ?? [])
