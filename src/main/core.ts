@@ -9,6 +9,7 @@ import { createListIndexes, type ListIndexes } from './connections/list-index-so
 import { createConnectionsService } from './connections/service'
 import { createOAuth } from './oauth/oauth'
 import { createPoliciesService, policyHandlers } from './policies/policies'
+import { createSync } from './sync/sync'
 import type { SystemClipboard } from './adapters/clipboard'
 import type { Clock } from './adapters/clock'
 import type { Fetch } from './adapters/fetch'
@@ -110,6 +111,15 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     openExternal: dependencies.openExternal,
   })
   const cliSessions = createCliSessions({ clock, random, events })
+  // Remotes and the sync engine, which runs by itself while unlocked and stops on lock.
+  const sync = createSync({
+    session,
+    events,
+    clock,
+    random,
+    fetch: dependencies.fetch ?? platformFetch,
+    connection: (id) => connections.get(id),
+  })
   const handlers: Handlers = {
     ...appHandlers(dependencies.identity),
     ...vaultHandlers(vault),
@@ -119,6 +129,7 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     ...clipboardHandlers({ connections, vault, clock, system: dependencies.clipboard }),
     ...oauth.handlers,
     ...cliSessions.handlers,
+    ...sync.handlers,
   }
   const router = createRouter(handlers, {
     onUnexpectedError: (procedure, error) =>
@@ -132,6 +143,7 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     async close() {
       stopSuspendDetector()
       oauth.close()
+      sync.close()
       listIndexes.forget()
       vault.close()
     },

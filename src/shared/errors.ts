@@ -51,19 +51,29 @@ export interface ConnectionInUseParams extends BaseErrorParams, EntityParams {
   flowIds: string[]
 }
 
+/** An unlock refused before it ran: too many wrong passwords, wait this long (see vault/unlock-backoff.ts). */
+export interface UnlockBackoffParams {
+  retryAfterSeconds?: number
+}
+
 /** Another process (or this one) holds the vault; the holder is named when it is known. */
 export interface VaultUnavailableParams extends BaseErrorParams, Partial<EntityParams> {
   holderPid?: number
   holderHost?: string
 }
 
+/** remotes.remove refused because the remote still has changes that never reached it. */
+export interface RemotePendingParams {
+  pendingChanges?: number
+}
+
 /** The params each code carries, as declared; {@link ErrorParamsByCode} is what code uses. */
 interface DeclaredErrorParams {
   VALIDATION: InvalidInputParams | ConnectionInUseParams
-  AUTHENTICATION: BaseErrorParams
+  AUTHENTICATION: BaseErrorParams & UnlockBackoffParams
   FORBIDDEN: BaseErrorParams
   ENTITY_NOT_FOUND: BaseErrorParams & EntityParams
-  CONFLICT: BaseErrorParams & EntityParams
+  CONFLICT: BaseErrorParams & EntityParams & RemotePendingParams
   VAULT_LOCKED: BaseErrorParams
   INTERNAL: BaseErrorParams
   // Sync and OAuth add their own fields here when they land.

@@ -7,6 +7,8 @@ export type AuditAction =
   | 'vault.unlock_failed'
   | 'vault.lock'
   | 'vault.password_change'
+  | 'vault.backup'
+  | 'vault.restore'
   | 'connection.create'
   | 'connection.update'
   | 'connection.rotate'
@@ -18,9 +20,16 @@ export type AuditAction =
   | 'connection.reveal'
   | 'connection.copy'
   | 'connection.export'
+  | 'connection.import'
   | 'policy.set'
   | 'policy.remove'
   | 'settings.change'
+  | 'audit.remac'
+  | 'audit.head_mismatch'
+  | 'remote.add'
+  | 'remote.update'
+  | 'remote.remove'
+  | 'sync.resolve'
 
 /** One link of the hash chain. `details` never holds a secret: ids, names, counts, reasons only. */
 export interface AuditEntry {
@@ -42,11 +51,26 @@ export interface AuditPage {
   previous: string | null
 }
 
+/** A run of consecutive entries that fail ('invalid': link, hash or MAC) or are gone ('missing'). */
+export interface AuditBreak {
+  fromSeq: number
+  toSeq: number
+  reason: 'invalid' | 'missing'
+}
+
 export interface AuditVerification {
   ok: boolean
+  /** Entries read. */
   checked: number
-  /** The seq of the first entry whose hash or link does not match. */
+  /** The seq of the first break, when there is one. */
   brokenAt?: number
+  /** Every break, oldest first, when there is one: a break never hides a later one. */
+  breaks?: AuditBreak[]
+  /**
+   * The anchored head, when it does not vouch for the log: 'missing' (none), 'invalid' (its MAC is
+   * forged), 'mismatch' (authentic, but it names an end the log no longer has: entries were cut).
+   */
+  anchor?: 'missing' | 'invalid' | 'mismatch'
 }
 
 export const auditProcedures = {

@@ -6,7 +6,9 @@ import { connectionsEvents, connectionsProcedures } from './connections'
 import { flowsProcedures } from './flows'
 import { oauthEvents, oauthProcedures } from './oauth'
 import { policiesProcedures } from './policies'
+import { remotesProcedures } from './remotes'
 import { settingsProcedures } from './settings'
+import { syncEvents, syncProcedures } from './sync'
 import { vaultEvents, vaultProcedures } from './vault'
 import type { EventMap, ProcedureMap } from './define'
 
@@ -25,6 +27,8 @@ export const procedures = {
   ...policiesProcedures,
   ...clipboardProcedures,
   ...oauthProcedures,
+  ...remotesProcedures,
+  ...syncProcedures,
   ...cliProcedures,
 } satisfies ProcedureMap
 
@@ -33,6 +37,7 @@ export const events = {
   ...vaultEvents,
   ...connectionsEvents,
   ...oauthEvents,
+  ...syncEvents,
   ...cliEvents,
 } satisfies EventMap
 
@@ -53,5 +58,7 @@ export type * from './connections'
 export type * from './flows'
 export type * from './oauth'
 export type * from './policies'
+export type * from './remotes'
 export type * from './settings'
+export type * from './sync'
 export type * from './vault'

@@ -4,6 +4,9 @@ import { migration002 } from './002-connection-list-indexes'
 import { migration003 } from './003-piece-sort-indexes'
 import { migration004 } from './004-list-in-memory'
 import { migration005 } from './005-value-in-row'
+import { migration006 } from './006-projects-in-row'
+import { migration007 } from './007-sync-state'
+import { migration008 } from './008-keyed-integrity'
 
 /**
  * Schema versions in order: migrations[i] takes a vault from user_version i to i + 1. A migration is
@@ -17,6 +20,9 @@ export const migrations: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
+  migration007,
+  migration008,
 ]
 
 export const LATEST_SCHEMA_VERSION = migrations.length
