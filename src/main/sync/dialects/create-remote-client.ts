@@ -1,12 +1,10 @@
+import { createActivepiecesClient } from './activepieces-client'
 import type { RemoteClient, RemoteClientDeps, RemoteTarget } from './remote-client'
-import { RemoteError } from './remote-error'
+import { createWeavzClient } from './weavz-client'
 
 /** One client per dialect behind one interface; the engine never branches on the dialect. */
 export function createRemoteClient(target: RemoteTarget, deps: RemoteClientDeps): RemoteClient {
-  void deps
-  throw new RemoteError({
-    kind: 'unsupported',
-    appCode: 'VALIDATION',
-    message: `The ${target.dialect} client is not built yet.`,
-  })
+  return target.dialect === 'activepieces'
+    ? createActivepiecesClient(target, deps)
+    : createWeavzClient(target, deps)
 }

@@ -3,7 +3,10 @@
  * here and a small commit of its own.
  *
  * Changes:
- * - (none yet)
+ * - RemoteErrorKind has 'cancelled' (the caller's AbortSignal fired), so a cancel is never retried.
+ * - RemoteClientDeps.pageSize (optional): rows per list request (Activepieces) or per yielded chunk (Weavz).
+ * - ensure-created.ts: ensureCreated() and recreate() — creates that are safe to repeat after a lost
+ *   answer or a crash (Weavz rotation = delete + create).
  *
  * Tests: start the sync test server with
  *   const server = await startSyncServer({ dialect: 'activepieces' })   // test/support/sync-server
@@ -121,8 +124,10 @@ export interface RemoteClient {
 export interface RemoteClientDeps {
   fetch: Fetch
   clock: Clock
-  /** Per request; default 15 s. */
+  /** Per request, body included; default 15 s. */
   timeoutMs?: number
+  /** Rows per list request (Activepieces, grown when one second holds more) or per yielded chunk (Weavz); default 200. */
+  pageSize?: number
 }
 
 export { createRemoteClient } from './create-remote-client'

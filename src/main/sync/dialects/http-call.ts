@@ -1,0 +1,130 @@
+import type { RemoteClientDeps, RemoteTarget } from './remote-client'
+import { remoteErrorFromResponse } from './http-errors'
+import { networkError } from './network-error'
+import { RemoteError } from './remote-error'
+
+export const DEFAULT_TIMEOUT_MS = 15_000
+
+export interface CallOptions {
+  query?: Record<string, string | string[] | undefined>
+  body?: unknown
+  signal: AbortSignal
+}
+
+export interface CallResult {
+  status: number
+  /** Parsed JSON, or undefined for an empty answer (204). */
+  body: unknown
+}
+
+export type HttpCall = (method: string, path: string, options: CallOptions) => Promise<CallResult>
+
+/** Never let the API key into a message, whatever a server echoes back. */
+export function scrubber(apiKey: string): (text: string) => string {
+  return (text) => (apiKey.length >= 4 ? text.split(apiKey).join('[API key]') : text)
+}
+
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host
+  } catch {
+    return baseUrl
+  }
+}
+
+function buildUrl(baseUrl: string, path: string, query: CallOptions['query']): string {
+  const url = new URL(baseUrl.replace(/\/+$/, '') + path)
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (value === undefined) continue
+    for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(name, item)
+  }
+  return url.toString()
+}
+
+/**
+ * One HTTP exchange with a remote: bearer key, JSON both ways, a timeout on the whole exchange
+ * (body included), and every failure turned into a RemoteError the engine can act on.
+ */
+export function createHttpCall(target: RemoteTarget, deps: RemoteClientDeps): HttpCall {
+  const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const host = hostOf(target.baseUrl)
+  const scrub = scrubber(target.apiKey)
+
+  return async (method, path, options) => {
+    if (options.signal.aborted) throw cancelled()
+    const timer = new AbortController()
+    const handle = deps.clock.setTimeout(() => timer.abort(), timeoutMs)
+    const signal = AbortSignal.any([options.signal, timer.signal])
+    const failed = (error: unknown): RemoteError => {
+      if (options.signal.aborted) return cancelled()
+      if (timer.signal.aborted) return networkError(error, host, 'timeout')
+      return networkError(error, host)
+    }
+    try {
+      let response: Response
+      try {
+        response = await deps.fetch(buildUrl(target.baseUrl, path, options.query), {
+          method,
+          headers: {
+            authorization: `Bearer ${target.apiKey}`,
+            accept: 'application/json',
+            ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+          signal,
+          // A redirect is reported, never followed: a POST must not be replayed to another address.
+          redirect: 'manual',
+        })
+      } catch (error) {
+        throw failed(error)
+      }
+      let text: string
+      try {
+        text = await response.text()
+      } catch (error) {
+        throw failed(error)
+      }
+      let body: unknown = undefined
+      if (text.length > 0) {
+        try {
+          body = JSON.parse(text)
+        } catch {
+          if (response.ok)
+            throw notDialect(host, `answered ${method} ${path} with something that is not JSON`)
+        }
+      }
+      if (!response.ok) {
+        throw remoteErrorFromResponse({
+          status: response.status,
+          body,
+          retryAfter: response.headers.get('retry-after'),
+          nowMs: deps.clock.now(),
+          scrub,
+        })
+      }
+      return { status: response.status, body }
+    } finally {
+      deps.clock.clearTimeout(handle)
+    }
+  }
+}
+
+export function cancelled(): RemoteError {
+  return new RemoteError({
+    kind: 'cancelled',
+    appCode: 'REMOTE_UNAVAILABLE',
+    message: 'The sync was cancelled.',
+  })
+}
+
+export function notDialect(host: string, what: string): RemoteError {
+  return new RemoteError({
+    kind: 'not-dialect',
+    appCode: 'VALIDATION',
+    message: `“${host}” ${what}: it does not look like the API this remote is set up for.`,
+  })
+}
+
+export function unsupported(message: string): RemoteError {
+  return new RemoteError({ kind: 'unsupported', appCode: 'VALIDATION', message })
+}
