@@ -11,6 +11,7 @@ import type { Handlers } from '../api/router'
 import type { ConnectionsService } from '../connections/service'
 import { createRepositoryAccess } from '../vault/repository-access'
 import type { VaultSession } from '../vault/session'
+import { POLICY_WORDS } from './policy-words'
 import { isAvailableIn, resolveConnection } from './resolver'
 
 type Input<Name extends keyof Procedures> = ParsedInputOf<Procedures[Name]>
@@ -171,12 +172,16 @@ function checkPolicyConnection(
 ): void {
   if (input.type === 'USER_REQUIRED') {
     if (input.connectionId !== null) {
-      throw validationError('A USER_REQUIRED policy has no default connection: leave connectionId empty.')
+      throw validationError(
+        'When each user must bring their own connection there is no default connection: leave the connection empty.',
+      )
     }
     return
   }
   if (input.connectionId === null) {
-    throw validationError(`A ${input.type} policy needs a connectionId.`)
+    throw validationError(
+      `A policy of “${POLICY_WORDS[input.type]}” needs a connection: choose the one it ${input.type === 'USER_WITH_DEFAULT' ? 'falls back to' : 'enforces'}.`,
+    )
   }
   if (!connection) throw notFoundError('app_connection', input.connectionId, 'Connection not found')
   if (connection.pieceName !== input.pieceName) {
@@ -199,8 +204,10 @@ function checkPolicyConnection(
   ) {
     throw validationError(
       `Connection "${connection.displayName}" belongs to project ${connection.projectIds.join(', ')} only; ` +
-        `a ${input.type} policy needs an organisation-level connection (PLATFORM, or linked to no project).` +
-        (input.type === 'ENFORCED_ORG' ? ' Use ENFORCED_PROJECT to enforce a project connection.' : ''),
+        `a policy of “${POLICY_WORDS[input.type]}” needs an organisation-level connection (platform-wide, or linked to no project).` +
+        (input.type === 'ENFORCED_ORG'
+          ? ' To enforce a project’s own connection, enforce it for the project instead.'
+          : ''),
     )
   }
 }

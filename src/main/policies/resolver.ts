@@ -1,5 +1,6 @@
 import type { AppConnection, ConnectionPolicy, PolicyResolution } from '../../shared/contract'
 import { AppError, notFoundError, validationError } from '../../shared/errors'
+import { POLICY_SUBJECT, STATUS_WORDS } from './policy-words'
 
 /** What the resolver decides from; the service looks these up. */
 export interface ResolutionFacts {
@@ -27,13 +28,13 @@ export function resolveConnection(facts: ResolutionFacts): PolicyResolution {
       return {
         connection: requireUsable(facts.policyConnection, policy, where),
         policy: policy.type,
-        reason: `ENFORCED_ORG: the organisation enforces this connection for ${where}; a user's own connection is never used.`,
+        reason: `The organisation enforces this connection for ${where}; a user's own connection is never used.`,
       }
     case 'ENFORCED_PROJECT':
       return {
         connection: requireUsable(facts.policyConnection, policy, where),
         policy: policy.type,
-        reason: `ENFORCED_PROJECT: the project enforces this connection for every action of ${where}.`,
+        reason: `The project enforces this connection for every action of ${where}.`,
       }
     case 'USER_REQUIRED':
       return resolveUserRequired(facts, where)
@@ -45,7 +46,7 @@ export function resolveConnection(facts: ResolutionFacts): PolicyResolution {
 function resolveWithoutPolicy(facts: ResolutionFacts, where: string): PolicyResolution {
   if (facts.externalId === undefined) {
     throw validationError(
-      `There is no connection policy for ${where}, so the connection depends on the user: pass an externalId.`,
+      `There is no connection policy for ${where}, so the connection depends on the user: give the user's externalId.`,
     )
   }
   const user = requireUserConnection(facts, where, 'There is no policy for it either.')
@@ -59,18 +60,18 @@ function resolveWithoutPolicy(facts: ResolutionFacts, where: string): PolicyReso
 function resolveUserRequired(facts: ResolutionFacts, where: string): PolicyResolution {
   if (facts.externalId === undefined) {
     throw validationError(
-      `USER_REQUIRED: each user must provide their own connection for ${where}; pass the user's externalId.`,
+      `Each user must bring their own connection for ${where}: give the user's externalId.`,
     )
   }
   const user = requireUserConnection(
     facts,
     where,
-    'The USER_REQUIRED policy has no default: the user must connect their own account.',
+    'The policy asks each user for their own connection and has no default: the user must connect their own account.',
   )
   return {
     connection: user,
     policy: 'USER_REQUIRED',
-    reason: `USER_REQUIRED: the user's own connection (externalId "${facts.externalId}") for ${where}.`,
+    reason: `Each user brings their own connection for ${where}: this is the one of externalId "${facts.externalId}".`,
   }
 }
 
@@ -80,20 +81,20 @@ function resolveUserWithDefault(facts: ResolutionFacts, where: string): PolicyRe
     return {
       connection: user,
       policy: 'USER_WITH_DEFAULT',
-      reason: `USER_WITH_DEFAULT: the user's own connection (externalId "${facts.externalId}") for ${where}.`,
+      reason: `The user's own connection (externalId "${facts.externalId}") comes before the default for ${where}.`,
     }
   }
   const why =
     facts.externalId === undefined
       ? 'no externalId was given'
       : user
-        ? `the user's own connection is ${user.status}`
+        ? `the user's own connection is ${STATUS_WORDS[user.status]}`
         : `externalId "${facts.externalId}" has no connection of its own`
   const fallback = requireUsable(facts.policyConnection, facts.policy!, where)
   return {
     connection: fallback,
     policy: 'USER_WITH_DEFAULT',
-    reason: `USER_WITH_DEFAULT: ${why}, so the default connection for ${where} is used.`,
+    reason: `The default connection for ${where} is used, because ${why}.`,
   }
 }
 
@@ -108,7 +109,7 @@ function requireUserConnection(facts: ResolutionFacts, where: string, hint: stri
   }
   if (user.status !== 'ACTIVE') {
     throw new AppError('VALIDATION', {
-      message: `The connection of externalId "${facts.externalId}" for ${where} is ${user.status}: reconnect it.`,
+      message: `The connection of externalId "${facts.externalId}" for ${where} is ${STATUS_WORDS[user.status]}: reconnect it.`,
       entityType: 'app_connection',
       entityId: user.id,
     })
@@ -130,12 +131,12 @@ function requireUsable(
     throw notFoundError(
       'app_connection',
       policy.connectionId ?? '',
-      `The ${policy.type} policy for ${where} names no existing connection (it was deleted). Set the policy again.`,
+      `${POLICY_SUBJECT[policy.type]} for ${where} was deleted, so the policy names no connection. Set the policy again.`,
     )
   }
   if (connection.status !== 'ACTIVE') {
     throw new AppError('VALIDATION', {
-      message: `The ${policy.type} policy for ${where} names "${connection.displayName}", which is ${connection.status}: reconnect it.`,
+      message: `${POLICY_SUBJECT[policy.type]} for ${where} is "${connection.displayName}", which is ${STATUS_WORDS[connection.status]}: reconnect it.`,
       entityType: 'app_connection',
       entityId: connection.id,
     })
@@ -143,7 +144,7 @@ function requireUsable(
   // Its projects may have changed since the policy was set: never hand a project another's connection.
   if (!isAvailableIn(connection, policy.projectId)) {
     throw new AppError('VALIDATION', {
-      message: `The ${policy.type} policy for ${where} names "${connection.displayName}", which is no longer available in project ${policy.projectId}. Set the policy again.`,
+      message: `${POLICY_SUBJECT[policy.type]} for ${where} is "${connection.displayName}", which is no longer available in project ${policy.projectId}. Set the policy again.`,
       entityType: 'app_connection',
       entityId: connection.id,
     })

@@ -4,7 +4,9 @@ import type {
   AuditPage,
   ConnectionPolicy,
   PolicyResolution,
+  PolicyType,
 } from '../../../src/shared/contract'
+import { POLICY_WORDS, STATUS_WORDS } from '../../../src/main/policies/policy-words'
 import type { ErrorObject } from '../../../src/shared/errors'
 import {
   connectionsHarness,
@@ -116,8 +118,8 @@ describe('policies.set validation', () => {
     for (const type of ['ENFORCED_ORG', 'ENFORCED_PROJECT', 'USER_WITH_DEFAULT']) {
       const error = await errorOf('policies.set', { pieceName: SLACK, projectId: PROJECT, type })
       expectErrorShape(error, 'VALIDATION', 400)
-      expect(error.params.message).toContain('connectionId')
-      expect(error.params.message).toContain(type)
+      expect(error.params.message).toContain('needs a connection')
+      expect(error.params.message).toContain(POLICY_WORDS[type as PolicyType])
     }
     expect(await list()).toEqual([])
   })
@@ -131,7 +133,7 @@ describe('policies.set validation', () => {
       connectionId: org.id,
     })
     expectErrorShape(error, 'VALIDATION', 400)
-    expect(error.params.message).toMatch(/USER_REQUIRED.*no default/)
+    expect(error.params.message).toMatch(/own connection.*no default/)
     expect(await list()).toEqual([])
   })
 
@@ -341,8 +343,7 @@ describe('policies.resolve', () => {
         expect(resolution.connection.id).toBe(org.id)
         expect(resolution.connection.id).not.toBe(own.id)
         expect(resolution.policy).toBe('ENFORCED_ORG')
-        expect(resolution.reason).toMatch(/^ENFORCED_ORG: /)
-        expect(resolution.reason).toContain('organisation')
+        expect(resolution.reason).toMatch(/^The organisation enforces /)
         expect(resolution.reason).toContain(`project ${PROJECT}`)
       }
     })
@@ -379,8 +380,7 @@ describe('policies.resolve', () => {
         expect(resolution.connection.id).toBe(project.id)
         expect(resolution.connection.id).not.toBe(own.id)
         expect(resolution.policy).toBe('ENFORCED_PROJECT')
-        expect(resolution.reason).toMatch(/^ENFORCED_PROJECT: /)
-        expect(resolution.reason).toContain('project')
+        expect(resolution.reason).toMatch(/^The project enforces /)
       }
     })
 
@@ -436,7 +436,7 @@ describe('policies.resolve', () => {
         const resolution = await resolve({ externalId })
         expect(resolution.connection.id).toBe(expected.id)
         expect(resolution.policy).toBe('USER_REQUIRED')
-        expect(resolution.reason).toMatch(/^USER_REQUIRED: /)
+        expect(resolution.reason).toMatch(/^Each user brings their own connection/)
         expect(resolution.reason).toContain(`"${externalId}"`)
       }
     })
@@ -448,8 +448,7 @@ describe('policies.resolve', () => {
       expectErrorShape(error, 'ENTITY_NOT_FOUND', 404)
       expect(error.params).toMatchObject({ entityType: 'app_connection', entityId: 'user-42' })
       expect(error.params.message).toContain('user-42')
-      expect(error.params.message).toContain('USER_REQUIRED')
-      expect(error.params.message).toMatch(/no default/)
+      expect(error.params.message).toMatch(/their own connection and has no default/)
     })
 
     it("does not use the user's connection for another project or another piece", async () => {
@@ -477,7 +476,7 @@ describe('policies.resolve', () => {
         const error = await resolveError({ externalId: 'user-42' })
         expectErrorShape(error, 'VALIDATION', 400)
         expect(error.params).toMatchObject({ entityId: own.id })
-        expect(error.params.message).toContain(status)
+        expect(error.params.message).toContain(STATUS_WORDS[status])
         expect(error.params.message).toContain('reconnect')
       }
     })
@@ -519,7 +518,7 @@ describe('policies.resolve', () => {
       await set({ type: 'USER_WITH_DEFAULT', connectionId: fallback.id })
       const resolution = await resolve({ externalId: 'user-42' })
       expect(resolution.connection.id).toBe(fallback.id)
-      expect(resolution.reason).toContain(`user's own connection is ERROR`)
+      expect(resolution.reason).toContain(`user's own connection is refused by its provider`)
     })
 
     it('accepts a PLATFORM default shared with this project', async () => {
@@ -556,7 +555,7 @@ describe('policies.resolve', () => {
       const error = await resolveError({ externalId: 'user-42' })
       expectErrorShape(error, 'VALIDATION', 400)
       expect(error.params.message).toContain('Acme Slack')
-      expect(error.params.message).toContain('ERROR')
+      expect(error.params.message).toContain('refused by its provider')
     })
   })
 
@@ -671,5 +670,45 @@ describe('secrets', () => {
     await call<AuditPage>('audit.list', { limit: 100 })
     // The afterEach hook checks every answer and error of this test for SECRET.
     expect(answers.length).toBeGreaterThan(5)
+  })
+})
+
+describe('words', () => {
+  // The contract keeps the enum names for programs; every sentence a person reads uses words.
+  const ENUM_NAME =
+    /\b(ENFORCED_ORG|ENFORCED_PROJECT|USER_REQUIRED|USER_WITH_DEFAULT|ACTIVE|MISSING|ERROR|PLATFORM)\b/
+
+  it('names no policy type, status or scope in any message or reason', async () => {
+    const org = await connection({ displayName: 'Org Slack' })
+    const own = await userConnection('user-42')
+    const projectOnly = await connection({ externalId: 'p-only', projectIds: [OTHER_PROJECT] })
+    const sentences: string[] = []
+    const refusal = async (input: Record<string, unknown>) =>
+      sentences.push(
+        (await errorOf('policies.set', { pieceName: SLACK, projectId: PROJECT, ...input })).params.message,
+      )
+    for (const type of ['ENFORCED_ORG', 'ENFORCED_PROJECT', 'USER_WITH_DEFAULT']) await refusal({ type })
+    await refusal({ type: 'USER_REQUIRED', connectionId: org.id })
+    await refusal({ type: 'ENFORCED_ORG', connectionId: projectOnly.id })
+    await refusal({ type: 'USER_WITH_DEFAULT', connectionId: projectOnly.id, projectId: OTHER_PROJECT })
+    sentences.push((await resolveError({})).params.message)
+    for (const type of ['ENFORCED_ORG', 'ENFORCED_PROJECT', 'USER_WITH_DEFAULT'] as const) {
+      await set({ type, connectionId: org.id })
+      sentences.push((await resolve({ externalId: 'nobody' })).reason)
+    }
+    await set({ type: 'USER_REQUIRED' })
+    sentences.push((await resolve({ externalId: 'user-42' })).reason)
+    sentences.push((await resolveError({})).params.message)
+    sentences.push((await resolveError({ externalId: 'nobody' })).params.message)
+    setStatus(own.id, 'ERROR')
+    sentences.push((await resolveError({ externalId: 'user-42' })).params.message)
+    await set({ type: 'ENFORCED_ORG', connectionId: org.id })
+    setStatus(org.id, 'MISSING')
+    sentences.push((await resolveError({})).params.message)
+    await h.call('connections.delete', { id: org.id, force: true })
+    sentences.push((await resolveError({})).params.message)
+
+    expect(sentences).toHaveLength(16)
+    for (const sentence of sentences) expect(sentence).not.toMatch(ENUM_NAME)
   })
 })
