@@ -114,8 +114,8 @@ export function createSyncRepository(db: Database.Database) {
        last_synced_ms = excluded.last_synced_ms`,
   )
   const dropState = db.prepare<[string]>('DELETE FROM sync_connection_state WHERE connection_id = ?')
-  const conflicts = db.prepare<[string | null], ConnectionStateRow>(
-    `SELECT * FROM sync_connection_state WHERE conflict_copy IS NOT NULL AND (?1 IS NULL OR remote_id = ?1)
+  const conflicts = db.prepare<[{ remoteId: string | null }], ConnectionStateRow>(
+    `SELECT * FROM sync_connection_state WHERE conflict_copy IS NOT NULL AND (@remoteId IS NULL OR remote_id = @remoteId)
      ORDER BY conflict_ms, connection_id LIMIT 1000`,
   )
   const conflictCount = db.prepare<[string], { n: number }>(
@@ -170,9 +170,9 @@ export function createSyncRepository(db: Database.Database) {
      WHERE id = @id`,
   )
   // What the remote knows better even without an edit there (flows, owner, status): no updated_ms.
-  const applyFacts = db.prepare<[string, string | null, string | null, string]>(
-    `UPDATE connections SET status = ?1, owner_id = ?2, owner_email = ?3 WHERE id = ?4
-       AND (status IS NOT ?1 OR owner_id IS NOT ?2 OR owner_email IS NOT ?3)`,
+  const applyFacts = db.prepare(
+    `UPDATE connections SET status = @status, owner_id = @ownerId, owner_email = @ownerEmail WHERE id = @id
+       AND (status IS NOT @status OR owner_id IS NOT @ownerId OR owner_email IS NOT @ownerEmail)`,
   )
   const deleteProjects = db.prepare<[string]>('DELETE FROM connection_projects WHERE connection_id = ?')
   const insertProject = db.prepare<[string, string]>(
@@ -213,7 +213,7 @@ export function createSyncRepository(db: Database.Database) {
       stateByRemoteId.get(remoteId, remoteConnectionId),
     saveState: (row: ConnectionStateRow) => saveState.run(row),
     dropState: (connectionId: string) => dropState.run(connectionId),
-    conflicts: (remoteId: string | null) => conflicts.all(remoteId),
+    conflicts: (remoteId: string | null) => conflicts.all({ remoteId }),
     conflictCount: (remoteId: string) => conflictCount.get(remoteId)?.n ?? 0,
     syncedStates: (remoteId: string) => syncedStates.all(remoteId),
 
@@ -232,7 +232,7 @@ export function createSyncRepository(db: Database.Database) {
       row: Omit<PulledRow, 'remoteKey' | 'externalId' | 'pieceName' | 'createdMs'> & { syncState: string },
     ) => applyRemote.run(row),
     applyFacts: (id: string, status: string, ownerId: string | null, ownerEmail: string | null) =>
-      applyFacts.run(status, ownerId, ownerEmail, id).changes > 0,
+      applyFacts.run({ status, ownerId, ownerEmail, id }).changes > 0,
     /** Projects as the remote lists them; rewritten only when they differ. */
     setProjects(id: string, projectIds: readonly string[]): boolean {
       const wanted = [...new Set(projectIds)].sort()
