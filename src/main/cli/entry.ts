@@ -1,0 +1,15 @@
+import { createKeyringKeeper } from '../platform/keyring-keeper'
+import { runCli } from './program'
+
+// The `latchkey` bin: bundled by scripts/build-cli.mjs to out/cli/latchkey.cjs and run by plain Node.
+runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  secretKeeper: () => createKeyringKeeper(),
+}).then((code) => {
+  process.exitCode = code
+  // Let stdout drain (a large --json list on a pipe), then go: nothing else may keep the process up.
+  process.stdout.write('', () => process.exit(code))
+})

@@ -1,0 +1,17 @@
+import { runCli } from '../../../src/main/cli/program'
+import { createUnavailableKeeper } from '../../../src/main/platform/unavailable-keeper'
+import { TEST_KDF } from '../../support/vault'
+
+// The same program as the `latchkey` bin, with the tests' weak scrypt and no keychain: only this
+// file passes them, so no flag or variable of the product can.
+runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  secretKeeper: () => createUnavailableKeeper('Tests run without a keychain.'),
+  vaultKdf: TEST_KDF,
+}).then((code) => {
+  process.exitCode = code
+  process.stdout.write('', () => process.exit(code))
+})
