@@ -1,6 +1,7 @@
 import { memo } from 'react'
 import type { AppConnection } from '../../../../shared/contract'
 import { EXPIRING_SOON_MS } from '../../../../shared/contract/connections'
+import { SyncBadges } from '../sync/SyncBadges'
 import { StatusBadge } from './StatusBadge'
 import { agoText, expiryText, pieceLabel, ownerText, projectsText, typeLabel } from './format'
 
@@ -61,6 +62,7 @@ export const ConnectionRow = memo(function ConnectionRow({
       <div role="gridcell">{typeLabel(connection.type)}</div>
       <div role="gridcell" className="cell-status">
         <StatusBadge connection={connection} now={now} />
+        <SyncBadges connection={connection} />
         {expiry ? <span className={expiryClass(connection, now)}>{expiry}</span> : null}
       </div>
       <div role="gridcell">{connection.scope === 'PLATFORM' ? 'Platform' : 'Project'}</div>

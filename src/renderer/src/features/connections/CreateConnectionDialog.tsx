@@ -11,6 +11,7 @@ import { useUiStore } from '../../stores/ui-store'
 import { emptyProviderForm, toProvider, type ProviderForm } from '../oauth/provider-form'
 import { ProviderPicker } from '../oauth/ProviderPicker'
 import { SignInWaiting } from '../oauth/SignInWaiting'
+import { RemotePicker } from '../sync/RemotePicker'
 import { useSignInFlow } from '../oauth/useSignInFlow'
 import { toast } from '../toasts/toast-store'
 import {
@@ -30,6 +31,8 @@ import { ValueFields } from './ValueFields'
 
 export function CreateConnectionDialog({ onClose }: { onClose(): void }) {
   const [form, setForm] = useState<ConnectionForm>(emptyForm)
+  // '' is this device only; the sign-in path has no remote yet (oauth.start takes none).
+  const [remoteId, setRemoteId] = useState('')
   // Errors show after the first submit, then follow every edit (as main would answer).
   const [submitted, setSubmitted] = useState(false)
   const { busy, serverError, setServerError, run } = useMainSubmit()
@@ -76,7 +79,9 @@ export function CreateConnectionDialog({ onClose }: { onClose(): void }) {
     }
     await run(async () => {
       // The input was validated with the contract's schema above; main parses it again.
-      const input = toCreateInput(form) as Parameters<ReturnType<typeof api>['connections']['create']>[0]
+      const input = { ...toCreateInput(form), remoteId: remoteId || null } as Parameters<
+        ReturnType<typeof api>['connections']['create']
+      >[0]
       const { connection } = await api().connections.create(input)
       toast(`Created “${connection.displayName}”.`)
       invalidate()
@@ -162,6 +167,7 @@ export function CreateConnectionDialog({ onClose }: { onClose(): void }) {
             error={errors.projectIds}
             hint={form.scope === 'PLATFORM' ? 'Comma-separated.' : 'At most one for a project connection.'}
           />
+          {signingIn ? null : <RemotePicker value={remoteId} onChange={setRemoteId} />}
           {form.scope === 'PLATFORM' ? (
             <label className="checkbox">
               <input

@@ -2,6 +2,7 @@ import type { AppConnection, AuditEntry, FlowReference } from '../../../../share
 import { useSelectionStore } from '../../stores/selection-store'
 import { useUiStore } from '../../stores/ui-store'
 import { TokenHealth } from '../oauth/TokenHealth'
+import { SyncDetail } from '../sync/SyncDetail'
 import { needsCredentials, rotateLabel } from './RotateDialog'
 import { SecretActions } from './SecretActions'
 import { StatusBadge } from './StatusBadge'
@@ -46,7 +47,7 @@ function Metadata({ connection }: { connection: AppConnection }) {
         {connection.owner?.email ? ` <${connection.owner.email}>` : ''}
       </Field>
       <Field label="Sync">
-        {connection.remoteId ? `${connection.syncState} with ${connection.remoteId}` : 'Local only'}
+        <SyncDetail connection={connection} />
       </Field>
       {health.tokenExpiresAt && connection.type !== 'OAUTH2' ? (
         <Field label="Token">

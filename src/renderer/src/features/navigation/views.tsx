@@ -2,6 +2,7 @@ import type { ComponentType } from 'react'
 import { ConnectionsScreen } from '../connections/ConnectionsScreen'
 import { PoliciesView } from '../policies/PoliciesView'
 import { ReplaceView } from '../replace/ReplaceView'
+import { SyncView, useSyncBadge } from '../sync/SyncView'
 
 /**
  * One entry per view in the sidebar. Order is the sidebar's order and the shortcut's digit
@@ -43,6 +44,14 @@ export const VIEWS: ViewEntry[] = [
     icon: '⚖',
     description: 'Which connection each piece gets in each project, and why',
     component: PoliciesView,
+  },
+  {
+    id: 'sync',
+    label: 'Sync',
+    icon: '⟳',
+    description: 'Remotes, how their sync stands, and conflicts to settle',
+    component: SyncView,
+    useBadge: useSyncBadge,
   },
 ]
 

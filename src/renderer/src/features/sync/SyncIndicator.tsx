@@ -1,0 +1,77 @@
+import { useShallow } from 'zustand/react/shallow'
+import { agoText } from '../connections/format'
+import { useNow } from '../connections/useNow'
+import { useNavigationStore } from '../navigation/navigation-store'
+import { overallProgress, summarize, useSyncStore, type SyncSummary } from './sync-store'
+import { progressText } from './progress-text'
+import { useSyncEvents } from './use-sync-events'
+import { SYNC_VIEW } from './view-id'
+import './sync.css'
+
+const plural = (count: number, one: string, many: string) =>
+  `${count.toLocaleString()} ${count === 1 ? one : many}`
+
+function idleText(summary: SyncSummary, now: number): string {
+  const waiting = summary.pending > 0 ? `${plural(summary.pending, 'change', 'changes')} waiting · ` : ''
+  if (summary.neverSynced) return `${waiting}not synced yet`
+  return `${waiting}synced ${agoText(summary.lastSuccessAt!, now)}`
+}
+
+/**
+ * The header's sync line: how many changes wait, when sync last succeeded, the last error, and
+ * "Sync now"; while a sync runs, its progress and Cancel. The line itself opens the Sync view.
+ */
+export function SyncIndicator() {
+  useSyncEvents()
+  const now = useNow(15_000)
+  const statuses = useSyncStore((s) => s.statuses)
+  const progress = useSyncStore((s) => s.progress)
+  const { run, cancel, error } = useSyncStore(
+    useShallow((s) => ({ run: s.run, cancel: s.cancel, error: s.error })),
+  )
+  const go = useNavigationStore((s) => s.go)
+  if (statuses.length === 0) return null
+  const summary = summarize(statuses)
+  const overall = overallProgress(progress)
+  const first = Object.values(progress)[0]
+  const problem = summary.error
+    ? `${summary.remotes > 1 ? `${summary.error.remoteName}: ` : ''}${summary.error.message}`
+    : error?.params.message
+  return (
+    <div className="sync-indicator" role="group" aria-label="Sync">
+      <button
+        type="button"
+        className={problem ? 'sync-line ghost sync-line-error' : 'sync-line ghost'}
+        onClick={() => go(SYNC_VIEW)}
+        title={problem ?? 'Open the Sync view'}
+      >
+        <span role="status" className="sync-line-text">
+          {summary.running ? progressText(first, overall.done, overall.total) : idleText(summary, now)}
+          {problem && !summary.running ? (
+            <span className="sync-error-text"> · Sync failed: {problem}</span>
+          ) : null}
+        </span>
+        {summary.conflicts > 0 ? (
+          <span className="badge badge-warn">{plural(summary.conflicts, 'conflict', 'conflicts')}</span>
+        ) : null}
+      </button>
+      {summary.running ? (
+        <>
+          <progress
+            className="sync-progress"
+            aria-label="Sync progress"
+            max={overall.total ?? undefined}
+            value={overall.total === null ? undefined : overall.done}
+          />
+          <button type="button" onClick={() => void cancel()}>
+            Cancel sync
+          </button>
+        </>
+      ) : (
+        <button type="button" onClick={() => void run()}>
+          Sync now
+        </button>
+      )}
+    </div>
+  )
+}
