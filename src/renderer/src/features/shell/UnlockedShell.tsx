@@ -6,6 +6,7 @@ import { CurrentView } from '../navigation/CurrentView'
 import { DEFAULT_VIEW, useNavigationStore } from '../navigation/navigation-store'
 import { Sidebar } from '../navigation/Sidebar'
 import { PanelFollowsList } from '../connections/usePanelFollowsList'
+import { SyncIndicator } from '../sync/SyncIndicator'
 import { Toaster } from '../toasts/Toaster'
 import { AppInfoBadge } from './AppInfoBadge'
 import { Dialogs } from './Dialogs'
@@ -32,6 +33,7 @@ export function UnlockedShell() {
       <header className="app-header">
         <h1>Latchkey</h1>
         <AppInfoBadge />
+        <SyncIndicator />
         <div className="header-actions">
           <button
             type="button"
