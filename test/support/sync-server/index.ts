@@ -199,6 +199,9 @@ export async function startSyncServer(options: SyncServerOptions = {}): Promise<
     for (const socket of sockets) socket.destroy()
     server.closeAllConnections()
     await closed
+    // Lets a client in this process see its keep-alive sockets close, so its next request meets
+    // the closed port (refused) rather than a dead pooled socket (reset).
+    await new Promise((resolve) => setTimeout(resolve, 25))
   }
 
   const targetFor = (dialect: Dialect): RemoteTarget =>
