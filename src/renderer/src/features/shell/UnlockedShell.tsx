@@ -6,6 +6,7 @@ import { CurrentView } from '../navigation/CurrentView'
 import { DEFAULT_VIEW, useNavigationStore } from '../navigation/navigation-store'
 import { Sidebar } from '../navigation/Sidebar'
 import { PanelFollowsList } from '../connections/usePanelFollowsList'
+import { CliApprovalDialog } from '../cli/CliApprovalDialog'
 import { SyncIndicator } from '../sync/SyncIndicator'
 import { Toaster } from '../toasts/Toaster'
 import { AppInfoBadge } from './AppInfoBadge'
@@ -64,6 +65,7 @@ export function UnlockedShell() {
       </div>
       <PanelFollowsList />
       <Dialogs />
+      <CliApprovalDialog />
       <Toaster />
     </div>
   )
