@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { Handlers } from '../api/router'
-import { listAudit, verifyAudit } from './audit-log'
+import { listAuditFiltered } from './audit-list'
+import { verifyAudit } from './audit-log'
 
 /**
  * What the audit handlers need from the vault, named here so audit/ never imports vault/: the vault
@@ -14,7 +15,7 @@ export interface AuditSource {
 /** Reading the log needs an unlocked vault: entity ids and names are the user's business. */
 export function auditHandlers(vault: AuditSource): Pick<Handlers, 'audit.list' | 'audit.verify'> {
   return {
-    'audit.list': (input) => listAudit(vault.requireSession().db, input),
+    'audit.list': (input) => listAuditFiltered(vault.requireSession().db, input),
     'audit.verify': () => verifyAudit(vault.requireSession().db),
   }
 }

@@ -78,6 +78,12 @@ export const auditProcedures = {
     z
       .object({
         entityId: z.string().min(1).max(200).optional(),
+        /** Only these actions (any of them); absent or empty means every action. */
+        actions: z.array(z.string().min(1).max(60)).max(50).optional(),
+        /** From this moment on (inclusive). */
+        since: z.iso.datetime({ offset: true }).optional(),
+        /** Before this moment (exclusive). */
+        until: z.iso.datetime({ offset: true }).optional(),
         limit: z.number().int().min(1).max(100).default(50),
         cursor: z.string().max(500).optional(),
       })
