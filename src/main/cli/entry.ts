@@ -2,6 +2,11 @@ import { createKeyringKeeper } from '../platform/keyring-keeper'
 import { runCli } from './program'
 
 // The `latchkey` bin: bundled by scripts/build-cli.mjs to out/cli/latchkey.cjs and run by plain Node.
+// A reader that stops early (`latchkey list | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0)
+})
+
 runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
