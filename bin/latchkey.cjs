@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* eslint-disable @typescript-eslint/no-require-imports -- the bin is CommonJS, like the bundle it runs */
 // The `latchkey` bin. `npm install` builds the bundle (the "prepare" script); a clone whose bundle is
 // missing (installed with --ignore-scripts, or `out/` wiped) builds it once here, with esbuild from
 // devDependencies, before running it.
