@@ -24,6 +24,8 @@ export interface SyncServerOptions {
   now?: () => number
   /** Weavz answers in its document's shapes (default) or the live API's the SDK shows. */
   weavzShape?: 'document' | 'sdk'
+  /** The dialects it serves (both by default); the other's paths answer 404, as a one-dialect server would. */
+  serves?: ServerDialect[]
 }
 
 export interface SeedConnection {
@@ -99,6 +101,7 @@ export async function startSyncServer(options: SyncServerOptions = {}): Promise<
   const requestLog: { method: string; path: string; query: string }[] = []
   const sockets = new Set<Socket>()
   let now = options.now ?? Date.now
+  const serves = new Set<ServerDialect>(options.serves ?? ['activepieces', 'weavz'])
   let origin = ''
 
   const context: ServerContext = {
@@ -115,10 +118,15 @@ export async function startSyncServer(options: SyncServerOptions = {}): Promise<
   }
 
   async function route(path: string, request: Awaited<ReturnType<typeof readRequest>>): Promise<Reply> {
-    if (path === ACTIVEPIECES_BASE || path.startsWith(`${ACTIVEPIECES_BASE}/`)) {
+    if (
+      serves.has('activepieces') &&
+      (path === ACTIVEPIECES_BASE || path.startsWith(`${ACTIVEPIECES_BASE}/`))
+    ) {
       return handleActivepieces(request, context)
     }
-    if (path === WEAVZ_BASE || path.startsWith(`${WEAVZ_BASE}/`)) return handleWeavz(request, context)
+    if (serves.has('weavz') && (path === WEAVZ_BASE || path.startsWith(`${WEAVZ_BASE}/`))) {
+      return handleWeavz(request, context)
+    }
     return routeNotFound(request.method, path)
   }
 
