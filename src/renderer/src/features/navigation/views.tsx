@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react'
+import { AuditView } from '../audit/AuditView'
 import { ConnectionsScreen } from '../connections/ConnectionsScreen'
 import { PoliciesView } from '../policies/PoliciesView'
 import { ReplaceView } from '../replace/ReplaceView'
@@ -44,6 +45,13 @@ export const VIEWS: ViewEntry[] = [
     icon: '⚖',
     description: 'Which connection each piece gets in each project, and why',
     component: PoliciesView,
+  },
+  {
+    id: 'audit',
+    label: 'Audit log',
+    icon: '📜',
+    description: 'Everything that happened in this vault, and whether the log is intact',
+    component: AuditView,
   },
   {
     id: 'sync',
