@@ -1,3 +1,4 @@
+import type { RemoteFailure, RemoteTestResult } from '../../shared/contract/remotes'
 import type { ErrorCode } from '../../shared/errors'
 import {
   createRemoteClient,
@@ -7,20 +8,8 @@ import {
 } from './dialects/remote-client'
 import { isRemoteError, type RemoteError } from './dialects/remote-error'
 
-export type ProbeFailureReason =
-  | 'dns'
-  | 'tls'
-  | 'refused'
-  | 'timeout'
-  | 'reset'
-  | 'offline'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'wrong-base-path'
-  | 'not-dialect'
-  | 'unsupported'
-  | 'cancelled'
-  | 'http'
+/** The contract's words for why a remote failed (remotes.test): one per cause a person fixes differently. */
+export type ProbeFailureReason = RemoteFailure
 
 export interface ProbeSuccess {
   ok: true
@@ -115,9 +104,10 @@ async function explain(
     case 'timeout':
     case 'reset':
     case 'offline':
-    case 'cancelled':
     case 'unsupported':
       return failure(error.kind, error)
+    case 'cancelled':
+      throw error
     case 'not-dialect':
       return failure('not-dialect', error, `This server does not answer like ${name}: ${error.message}`)
     case 'http':
@@ -151,7 +141,7 @@ async function explain(
       }
     }
     return failure(
-      'wrong-base-path',
+      'wrong-path',
       error,
       `Nothing answers at ${PATHS[target.dialect]} under this base URL (404). Check the base URL: it is the server's address, without the API path.`,
     )
@@ -173,4 +163,19 @@ export async function probeRemote(target: RemoteTarget, deps: ProbeDeps): Promis
     if (!isRemoteError(error)) throw error
     return explain(error, target, probeDeps, signal)
   }
+}
+
+/** probeRemote in the contract's `remotes.test` answer: the count, how long it took, or why not. */
+export async function probeAsTestResult(target: RemoteTarget, deps: ProbeDeps): Promise<RemoteTestResult> {
+  const startedMs = deps.clock.now()
+  const result = await probeRemote(target, deps)
+  if (result.ok) {
+    return {
+      ok: true,
+      dialect: target.dialect,
+      latencyMs: deps.clock.now() - startedMs,
+      connectionCount: result.connections,
+    }
+  }
+  return { ok: false, failure: result.reason, status: result.status ?? null, message: result.message }
 }

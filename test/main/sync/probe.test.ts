@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { systemClock } from '../../../src/main/platform/clock'
 import type { RemoteTarget } from '../../../src/main/sync/dialects/remote-client'
-import { probeRemote, type ProbeResult } from '../../../src/main/sync/probe'
+import { probeAsTestResult, probeRemote, type ProbeResult } from '../../../src/main/sync/probe'
 import { startSyncServer, type SyncServer } from '../../support/sync-server'
 
 const cleanups: (() => Promise<void> | void)[] = []
@@ -154,7 +154,7 @@ describe('probeRemote', () => {
   it('names a wrong base path (404)', async () => {
     const server = await syncServer()
     const result = await probeRemote({ ...server.target, baseUrl: `${server.url}/not-here` }, deps)
-    expectFailure(result, 'wrong-base-path')
+    expectFailure(result, 'wrong-path')
     expect(result.status).toBe(404)
   })
 
@@ -168,6 +168,22 @@ describe('probeRemote', () => {
     const asWeavz = await probeRemote(activepiecesOnly.targetFor('weavz'), deps)
     expectFailure(asWeavz, 'not-dialect')
     expect(asWeavz.detectedDialect).toBe('activepieces')
+  })
+
+  it('answers in the contract shape of remotes.test', async () => {
+    const server = await syncServer()
+    server.seed('activepieces', [{ externalId: 'a' }])
+    expect(await probeAsTestResult(server.target, deps)).toMatchObject({
+      ok: true,
+      dialect: 'activepieces',
+      connectionCount: 1,
+    })
+    expect(await probeAsTestResult({ ...server.target, baseUrl: `${server.url}/x` }, deps)).toEqual({
+      ok: false,
+      failure: 'wrong-path',
+      status: 404,
+      message: expect.stringContaining('base URL'),
+    })
   })
 
   it('names a server that answers, but not as the dialect (a web page)', async () => {
