@@ -8,6 +8,9 @@ import { connectionHandlers } from './connections/handlers'
 import { createListIndexes, type ListIndexes } from './connections/list-index-source'
 import { createConnectionsService } from './connections/service'
 import { createOAuth } from './oauth/oauth'
+import { healthHandlers } from './health/health-handlers'
+import { createHealth } from './health/health-summary'
+import { createTransfer } from './transfer/transfer'
 import { createPoliciesService, policyHandlers } from './policies/policies'
 import { createSync } from './sync/sync'
 import type { SystemClipboard } from './adapters/clipboard'
@@ -130,6 +133,26 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     ...oauth.handlers,
     ...cliSessions.handlers,
     ...sync.handlers,
+    ...createTransfer({
+      vault,
+      connections,
+      dataDir: dependencies.dataDir,
+      clock,
+      random,
+      kdf: dependencies.vaultKdf,
+      appVersion: dependencies.identity.version,
+      nativeBinding: dependencies.sqliteNativeBinding,
+    }).handlers,
+    ...healthHandlers(
+      createHealth({
+        session,
+        clock,
+        sync: {
+          status: () => sync.handlers['sync.status']({}, { origin: 'system' }),
+          conflicts: () => sync.handlers['sync.conflicts']({}, { origin: 'system' }),
+        },
+      }),
+    ),
   }
   const router = createRouter(handlers, {
     onUnexpectedError: (procedure, error) =>

@@ -4,11 +4,13 @@ import { cliEvents, cliProcedures } from './cli'
 import { clipboardProcedures } from './clipboard'
 import { connectionsEvents, connectionsProcedures } from './connections'
 import { flowsProcedures } from './flows'
+import { healthProcedures } from './health'
 import { oauthEvents, oauthProcedures } from './oauth'
 import { policiesProcedures } from './policies'
 import { remotesProcedures } from './remotes'
 import { settingsProcedures } from './settings'
 import { syncEvents, syncProcedures } from './sync'
+import { transferProcedures } from './transfer'
 import { vaultEvents, vaultProcedures } from './vault'
 import type { EventMap, ProcedureMap } from './define'
 
@@ -30,6 +32,8 @@ export const procedures = {
   ...remotesProcedures,
   ...syncProcedures,
   ...cliProcedures,
+  ...transferProcedures,
+  ...healthProcedures,
 } satisfies ProcedureMap
 
 export const events = {
@@ -56,9 +60,11 @@ export type * from './cli'
 export type * from './clipboard'
 export type * from './connections'
 export type * from './flows'
+export type * from './health'
 export type * from './oauth'
 export type * from './policies'
 export type * from './remotes'
 export type * from './settings'
 export type * from './sync'
+export type * from './transfer'
 export type * from './vault'
