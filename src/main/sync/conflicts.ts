@@ -2,7 +2,7 @@ import type { AppConnection } from '../../shared/contract/connections'
 import type { RemoteVersion, SyncConflict } from '../../shared/contract/sync'
 import { notFoundError, validationError } from '../../shared/errors'
 import type { WithVault } from '../vault/repository-access'
-import { scopeOf, statusOf, typeOf, updatedMsOf } from './remote-version'
+import { scopeOf, updatedMsOf } from './remote-version'
 import type { ConnectionStateRow, SyncRepository } from './sync-repository'
 
 export interface ConflictsDependencies {
@@ -105,24 +105,14 @@ function keepRemote(
     repository.setSyncState(connectionId, 'SYNCED')
     return
   }
-  const asPulled = {
-    remoteId: remote.remoteConnectionId,
-    externalId: remote.externalId,
-    displayName: remote.displayName,
-    pieceName: remote.pieceName,
-    type: remote.type,
-    status: remote.status,
-    projectIds: remote.projectIds,
-    flowIds: remote.flowIds,
-    created: remote.updated,
-    updated: remote.updated,
-  }
+  const asPulled = { projectIds: remote.projectIds, scope: undefined }
+  const row = repository.row(connectionId)!
   repository.applyRemote({
     id: connectionId,
     displayName: remote.displayName,
-    type: typeOf(asPulled),
+    type: remote.type ?? row.type,
     scope: scopeOf(asPulled),
-    status: statusOf(asPulled),
+    status: remote.status,
     ownerId: null,
     ownerEmail: remote.ownerEmail,
     metadata: remote.metadata === null ? null : JSON.stringify(remote.metadata),

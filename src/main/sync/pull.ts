@@ -89,6 +89,16 @@ function applyRow(
   }
   const remoteChanged = state === undefined || !sameVersion(state.remote_updated, remote.updated)
   const pending = repository.hasPending(row.id)
+  if (remoteChanged && pending && ownWriteLanded(repository, row.id, remote)) {
+    // Our own write, whose answer was lost, reached the remote: the new baseline, still pending.
+    repository.saveState({
+      ...base,
+      remote_connection_id: remote.remoteId,
+      remote_updated: remote.updated,
+      deleted_on_remote: 0,
+    })
+    return
+  }
   if (remoteChanged && pending) {
     repository.saveState({
       ...base,
@@ -107,11 +117,11 @@ function applyRow(
     repository.applyRemote({
       id: row.id,
       displayName: remote.displayName,
-      type: typeOf(remote),
+      type: typeOf(remote) ?? row.type,
       scope: scopeOf(remote),
-      status: statusOf(remote),
-      ownerId: remote.owner?.id ?? null,
-      ownerEmail: remote.owner?.email ?? null,
+      status: statusOf(remote) ?? row.status,
+      ownerId: ownerIdOf(remote, row.owner_id),
+      ownerEmail: ownerEmailOf(remote, row.owner_email),
       metadata: remote.metadata == null ? null : JSON.stringify(remote.metadata),
       updatedMs: updatedMsOf(remote.updated) ?? nowMs,
       syncState: pending ? 'PENDING' : 'SYNCED',
@@ -121,9 +131,9 @@ function applyRow(
   } else {
     touched = repository.applyFacts(
       row.id,
-      statusOf(remote),
-      remote.owner?.id ?? null,
-      remote.owner?.email ?? null,
+      statusOf(remote) ?? row.status,
+      ownerIdOf(remote, row.owner_id),
+      ownerEmailOf(remote, row.owner_email),
     )
   }
   if (repository.setFlows(row.id, remote.flowIds)) touched = true
@@ -140,6 +150,50 @@ function applyRow(
   if (touched) changes.updated.push(row.id)
 }
 
+/** A remote that says nothing about owners (Weavz) leaves ours; one that says "none" clears it. */
+function ownerIdOf(remote: RemoteConnection, current: string | null): string | null {
+  return remote.owner === undefined ? current : (remote.owner?.id ?? null)
+}
+
+function ownerEmailOf(remote: RemoteConnection, current: string | null): string | null {
+  return remote.owner === undefined ? current : (remote.owner?.email ?? null)
+}
+
+/**
+ * True when a push of this connection may have been applied (its request was cut off after it
+ * left) and the remote now shows exactly the local fields: that change is ours, not a conflict.
+ */
+function ownWriteLanded(repository: SyncRepository, connectionId: string, remote: RemoteConnection): boolean {
+  const step = repository.stepFor(connectionId)
+  if (step !== 'sent' && step !== 'deleted') return false
+  const row = repository.row(connectionId)
+  if (!row) return false
+  const localProjects = repository.projectIds(connectionId)
+  const remoteProjects = [...new Set(remote.projectIds)].sort()
+  return (
+    row.display_name === remote.displayName &&
+    row.piece_name === remote.pieceName &&
+    (typeOf(remote) === null || row.type === typeOf(remote)) &&
+    sameJson(row.metadata === null ? null : JSON.parse(row.metadata), remote.metadata ?? null) &&
+    localProjects.length === remoteProjects.length &&
+    localProjects.every((projectId, i) => projectId === remoteProjects[i])
+  )
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b))
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical)
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+  )
+}
+
 function insertPulled(
   context: RunContext,
   repository: SyncRepository,
@@ -152,10 +206,10 @@ function insertPulled(
     remoteKey: context.remoteId,
     externalId: remote.externalId,
     displayName: remote.displayName,
-    type: typeOf(remote),
+    type: typeOf(remote) ?? 'NO_AUTH',
     pieceName: remote.pieceName,
     scope: scopeOf(remote),
-    status: statusOf(remote),
+    status: statusOf(remote) ?? 'ACTIVE',
     ownerId: remote.owner?.id ?? null,
     ownerEmail: remote.owner?.email ?? null,
     metadata: remote.metadata == null ? null : JSON.stringify(remote.metadata),
@@ -188,6 +242,8 @@ function flagDeletedOnRemote(
     const state = repository.state(synced.connection_id)
     const row = repository.row(synced.connection_id)
     if (!state || !row) continue
+    // Gone because our own rotation deleted it (Weavz), its create still to come: not the remote's doing.
+    if (repository.stepFor(row.id) === 'deleted') continue
     if (repository.hasPending(row.id)) {
       // Changed here, deleted there: both sides kept, the person decides.
       repository.saveState({ ...state, conflict_copy: 'null', conflict_ms: nowMs, deleted_on_remote: 1 })

@@ -44,7 +44,10 @@ export async function pushOutbox(
           : await pushConnection(context, group)
       if (outcome === 'pushed') pushed += 1
     } catch (error) {
-      if (!isPermanent(error)) throw error
+      if (!isPermanent(error)) {
+        markMaybeApplied(context, group, error)
+        throw error
+      }
       failed += 1
       blocked.add(group.connectionId)
       stop(context, group, error)
@@ -52,6 +55,26 @@ export async function pushOutbox(
     context.progress('push', index + 1, groups.length)
   }
   return { pushed, failed }
+}
+
+/**
+ * A write cut off after it left (a reset, a timeout, a lost answer) may have been applied. The
+ * next pull then sees the remote changed while this change still waits, which would look like a
+ * conflict; the marker lets it recognise its own write instead (pull.ts). Recorded only on this
+ * failure path, so a successful push costs no extra commit; a process killed mid-request leaves no
+ * marker, and the pull then errs on the side of a conflict the person resolves.
+ */
+function markMaybeApplied(context: RunContext, group: ConnectionGroup | ReplaceGroup, error: unknown): void {
+  if (group.kind !== 'connection' || !isRemoteError(error)) return
+  if (error.kind === 'refused' || error.kind === 'dns' || error.kind === 'offline' || error.status === 429)
+    return
+  try {
+    context.withVault((session, repository) =>
+      session.transaction(() => repository.markSent(context.remoteId, group.connectionId, group.maxSeq)),
+    )
+  } catch {
+    // Locked meanwhile: the pull will ask the person instead.
+  }
 }
 
 /** A refusal that will repeat until something changes: stop the entry, go on with the others. */

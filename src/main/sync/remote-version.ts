@@ -9,23 +9,24 @@ import {
 import type { RemoteVersion } from '../../shared/contract/sync'
 import type { RemoteConnection } from './dialects/remote-client'
 
-// A pulled row is the remote's word: anything it says that Latchkey has no name for becomes the
-// closest safe value, and the row is kept (losing a row is worse than a plain label).
+// A pulled row is the remote's word where it says something Latchkey knows; where it says nothing
+// (Weavz's list has no type) or something unknown, the local value stays, and a new row takes the
+// plainest one. The row is always kept: losing a row is worse than a plain label.
 
-export function typeOf(remote: RemoteConnection): ConnectionType {
+export function typeOf(remote: Pick<RemoteConnection, 'type'>): ConnectionType | null {
   return (CONNECTION_TYPES as readonly string[]).includes(remote.type)
     ? (remote.type as ConnectionType)
-    : 'NO_AUTH'
+    : null
 }
 
-export function statusOf(remote: RemoteConnection): ConnectionStatus {
+export function statusOf(remote: Pick<RemoteConnection, 'status'>): ConnectionStatus | null {
   return (CONNECTION_STATUSES as readonly string[]).includes(remote.status)
     ? (remote.status as ConnectionStatus)
-    : 'ACTIVE'
+    : null
 }
 
 /** A project-scoped row belongs to at most one project (the contract's rule); more means platform-wide. */
-export function scopeOf(remote: RemoteConnection): ConnectionScope {
+export function scopeOf(remote: Pick<RemoteConnection, 'projectIds' | 'scope'>): ConnectionScope {
   if (remote.projectIds.length > 1) return 'PLATFORM'
   return (CONNECTION_SCOPES as readonly string[]).includes(remote.scope ?? '')
     ? (remote.scope as ConnectionScope)
@@ -54,7 +55,7 @@ export function toRemoteVersion(remote: RemoteConnection): RemoteVersion {
     displayName: remote.displayName,
     pieceName: remote.pieceName,
     type: typeOf(remote),
-    status: statusOf(remote),
+    status: statusOf(remote) ?? 'ACTIVE',
     projectIds: [...remote.projectIds],
     flowIds: [...remote.flowIds],
     metadata: remote.metadata ?? null,

@@ -64,11 +64,18 @@ export function createSyncRepository(db: Database.Database) {
   const pendingFor = db.prepare<[string], { found: number }>(
     'SELECT EXISTS (SELECT 1 FROM sync_outbox WHERE connection_id = ?) AS found',
   )
+  const stepFor = db.prepare<[string], { step: string | null }>(
+    'SELECT max(step) AS step FROM sync_outbox WHERE connection_id = ?',
+  )
   const doneUpTo = db.prepare<[string, string, number]>(
     'DELETE FROM sync_outbox WHERE remote_id = ? AND connection_id = ? AND seq <= ?',
   )
   const setStep = db.prepare<[string | null, string, string, number]>(
     'UPDATE sync_outbox SET step = ? WHERE remote_id = ? AND connection_id = ? AND seq <= ?',
+  )
+  // 'sent' never overwrites 'deleted': a rotation's delete stays recorded.
+  const markSent = db.prepare<[string, string, number]>(
+    `UPDATE sync_outbox SET step = 'sent' WHERE remote_id = ? AND connection_id = ? AND seq <= ? AND step IS NULL`,
   )
   const stopUpTo = db.prepare<[string, string, string, number]>(
     `UPDATE sync_outbox SET stopped_error = ?, attempts = attempts + 1
@@ -187,10 +194,14 @@ export function createSyncRepository(db: Database.Database) {
     outbox: (remoteId: string) => outbox.all(remoteId),
     outboxCount: (remoteId: string) => outboxCount.get(remoteId) ?? { pending: 0, failed: 0 },
     hasPending: (connectionId: string) => pendingFor.get(connectionId)?.found === 1,
+    /** The furthest step any waiting entry of this connection got to ('sent', 'deleted'), or null. */
+    stepFor: (connectionId: string) => stepFor.get(connectionId)?.step ?? null,
     doneUpTo: (remoteId: string, connectionId: string, seq: number) =>
       doneUpTo.run(remoteId, connectionId, seq),
     setStep: (remoteId: string, connectionId: string, seq: number, step: string | null) =>
       setStep.run(step, remoteId, connectionId, seq),
+    markSent: (remoteId: string, connectionId: string, seq: number) =>
+      markSent.run(remoteId, connectionId, seq),
     stopUpTo: (remoteId: string, connectionId: string, seq: number, error: string) =>
       stopUpTo.run(error, remoteId, connectionId, seq),
     doneSeq: (seq: number) => doneSeq.run(seq),

@@ -52,7 +52,8 @@ export interface RemoteVersion {
   externalId: string
   displayName: string
   pieceName: string
-  type: ConnectionType
+  /** null: the remote does not say (Weavz's list carries no type). */
+  type: ConnectionType | null
   status: ConnectionStatus
   projectIds: string[]
   flowIds: string[]

@@ -113,3 +113,25 @@ export function remoteState(
       .map((row) => [row.externalId ?? '', { displayName: row.displayName, secret: row.value.secret_text }]),
   )
 }
+
+/**
+ * The remote holds exactly what the vault holds for this remote: the same externalIds, each once,
+ * with the same name and, where the vault has the secret, the same secret.
+ */
+export async function expectRemoteEqualsLocal(h: SyncHarness, dialect: Dialect): Promise<void> {
+  const { expect } = await import('vitest')
+  const rows = h.server.rows(dialect)
+  const remoteIds = rows.map((row) => row.externalId ?? '').sort()
+  expect(new Set(remoteIds).size, 'no externalId twice on the remote').toBe(remoteIds.length)
+  const local = [...(await h.local()).values()].filter((connection) => connection.remoteId === h.remote.id)
+  expect(remoteIds).toEqual(local.map((connection) => connection.externalId).sort())
+  for (const connection of local) {
+    const row = rows.find((candidate) => candidate.externalId === connection.externalId)!
+    expect(row.displayName).toBe(connection.displayName)
+    if (!connection.hasValue) continue
+    const revealed = await h.call<{ value: { secret_text?: string } }>('connections.reveal', {
+      id: connection.id,
+    })
+    expect(row.value.secret_text).toBe(revealed.value.secret_text)
+  }
+}
