@@ -202,6 +202,7 @@ export function openStore(file: string) {
     delete(dialect: ServerDialect, id: string): boolean {
       return remove.run(dialect, id).changes > 0
     },
+    /** Rows matching the query, oldest first (or newest with `descending`); `value` is left empty. */
     list(query: ListQuery): StoredConnection[] {
       const where = ['dialect = @dialect']
       const bind: Record<string, unknown> = { dialect: query.dialect }
@@ -240,7 +241,9 @@ export function openStore(file: string) {
       }
       const direction = query.descending ? 'DESC' : 'ASC'
       const limit = query.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(query.limit))}`
-      const sql = `SELECT * FROM connections WHERE ${where.join(' AND ')}
+      // Lists never answer the value, so it is not read (a 100k-row pull stays cheap on the server's side).
+      const sql = `SELECT id, dialect, external_id, piece_name, display_name, type, status, project_ids, scope,
+        owner_id, metadata, '{}' AS value, created_ms, updated_ms FROM connections WHERE ${where.join(' AND ')}
         ORDER BY dialect, created_ms ${direction}, tie ${direction}${limit}`
       return (db.prepare(sql).all(bind) as ConnectionRow[]).map(toStored)
     },
