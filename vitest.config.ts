@@ -7,6 +7,7 @@ export default defineConfig({
       'test/shared/**/*.test.ts',
       'test/renderer/**/*.test.ts',
       'test/scripts/**/*.test.ts',
+      'test/cli/**/*.test.ts',
     ],
     environment: 'node',
     // Vault tests derive real keys and write real SQLite files; two cores run them in parallel.
