@@ -52,12 +52,20 @@ export function createHttpCall(target: RemoteTarget, deps: RemoteClientDeps): Ht
 
   return async (method, path, options) => {
     if (options.signal.aborted) throw cancelled()
-    const timer = new AbortController()
-    const handle = deps.clock.setTimeout(() => timer.abort(), timeoutMs)
-    const signal = AbortSignal.any([options.signal, timer.signal])
+    // One controller per exchange, fed by the caller's signal and the timeout. Not AbortSignal.any:
+    // a sync run's signal lives for thousands of requests, and its listeners must not pile up.
+    const exchange = new AbortController()
+    let timedOut = false
+    const handle = deps.clock.setTimeout(() => {
+      timedOut = true
+      exchange.abort()
+    }, timeoutMs)
+    const onCancel = () => exchange.abort()
+    options.signal.addEventListener('abort', onCancel, { once: true })
+    const signal = exchange.signal
     const failed = (error: unknown): RemoteError => {
       if (options.signal.aborted) return cancelled()
-      if (timer.signal.aborted) return networkError(error, host, 'timeout')
+      if (timedOut) return networkError(error, host, 'timeout')
       return networkError(error, host)
     }
     try {
@@ -105,6 +113,7 @@ export function createHttpCall(target: RemoteTarget, deps: RemoteClientDeps): Ht
       return { status: response.status, body }
     } finally {
       deps.clock.clearTimeout(handle)
+      options.signal.removeEventListener('abort', onCancel)
     }
   }
 }
