@@ -1,7 +1,7 @@
 import type { Handlers } from '../api/router'
-import type { RemoteClient, RemoteTarget } from './dialects/remote-client'
+import type { RemoteTestResult } from '../../shared/contract/remotes'
+import type { RemoteTarget } from './dialects/remote-client'
 import type { SyncEngine } from './engine'
-import { testRemote } from './remote-test'
 import type { RemotesService } from './remotes-service'
 
 type SyncHandlers = Pick<
@@ -22,11 +22,11 @@ type SyncHandlers = Pick<
 export interface SyncHandlerDependencies {
   remotes: RemotesService
   engine: SyncEngine
-  clientFor(target: RemoteTarget): RemoteClient
-  now(): number
+  /** H3's probe: a distinct answer per cause (DNS, TLS, refused, timeout, 401, 403, 404, dialect). */
+  probe(target: RemoteTarget): Promise<RemoteTestResult>
 }
 
-export function syncHandlers({ remotes, engine, clientFor, now }: SyncHandlerDependencies): SyncHandlers {
+export function syncHandlers({ remotes, engine, probe }: SyncHandlerDependencies): SyncHandlers {
   return {
     'remotes.list': () => remotes.list(),
     'remotes.add': (input, context) => remotes.add(input, context.origin),
@@ -46,7 +46,7 @@ export function syncHandlers({ remotes, engine, clientFor, now }: SyncHandlerDep
               ...(input.projectId ? { projectId: input.projectId } : {}),
               ...(input.orgId ? { orgId: input.orgId } : {}),
             }
-      return testRemote(clientFor(target), now)
+      return probe(target)
     },
     'sync.run': (input) => engine.run(input.remoteId),
     'sync.cancel': (input) => ({ cancelled: engine.cancel(input.remoteId) }),

@@ -7,6 +7,7 @@ import { newConnectionId } from '../connections/service'
 import type { VaultSession } from '../vault/session'
 import { createRemoteClient, type RemoteClient, type RemoteTarget } from './dialects/remote-client'
 import { createSyncEngine } from './engine'
+import { probeAsTestResult } from './probe'
 import { createRemotesService } from './remotes-service'
 import { syncHandlers } from './sync-handlers'
 
@@ -52,7 +53,11 @@ export function createSync(dependencies: SyncDependencies) {
     createClient: clientFor,
   })
   const unsubscribe = events.subscribe(engine.onEvent)
-  const handlers = syncHandlers({ remotes, engine, clientFor, now: () => clock.now() })
+  const handlers = syncHandlers({
+    remotes,
+    engine,
+    probe: (target) => probeAsTestResult(target, { fetch: dependencies.fetch, clock }),
+  })
   const ready = engine
   return {
     handlers,
