@@ -83,6 +83,8 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     dataDir: dependencies.dataDir,
     clock,
     random,
+    // Long-term keys: crypto.randomBytes unless a test injects its own source.
+    keyRandom: dependencies.randomBytes,
     keeper: dependencies.secretKeeper,
     kdf: dependencies.vaultKdf,
     nativeBinding: dependencies.sqliteNativeBinding,

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { Handlers } from '../api/router'
 import { listAuditFiltered } from './audit-list'
-import { verifyAudit } from './audit-log'
+import { verifyAudit } from './audit-verify'
 
 /**
  * What the audit handlers need from the vault, named here so audit/ never imports vault/: the vault

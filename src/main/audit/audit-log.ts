@@ -1,7 +1,9 @@
 import { hash } from 'node:crypto'
 import type Database from 'better-sqlite3'
-import type { AuditAction, AuditEntry, AuditPage, AuditVerification } from '../../shared/contract'
+import type { AuditAction, AuditEntry, AuditPage } from '../../shared/contract'
 import { validationError } from '../../shared/errors'
+import { writeAnchor } from './audit-anchor'
+import { auditKeyOf, entryMac } from './audit-key'
 
 /** What a caller asks to record; the log adds the sequence, time and chain links. */
 export interface AuditRecord {
@@ -27,6 +29,8 @@ export interface AuditRow {
   details: string
   prev_hash: string
   hash: string
+  /** HMAC of `hash` under the vault's audit subkey; null while an entry waits for the next unlock. */
+  mac: string | null
 }
 
 type Details = AuditEntry['details']
@@ -35,7 +39,7 @@ type Details = AuditEntry['details']
  * The bytes an entry's hash covers: every field in a fixed order, as JSON (which escapes and
  * delimits each string), with the details' keys sorted so the same entry always hashes the same.
  */
-export function canonicalEntry(entry: Omit<AuditRow, 'hash'>): string {
+export function canonicalEntry(entry: Omit<AuditRow, 'hash' | 'mac'>): string {
   return JSON.stringify([
     'latchkey-audit-v1',
     entry.seq,
@@ -50,7 +54,7 @@ export function canonicalEntry(entry: Omit<AuditRow, 'hash'>): string {
 }
 
 /** One-shot SHA-256 (a string is hashed as UTF-8): half the cost of a Hash object per entry. */
-export function hashEntry(entry: Omit<AuditRow, 'hash'>): string {
+export function hashEntry(entry: Omit<AuditRow, 'hash' | 'mac'>): string {
   return hash('sha256', canonicalEntry(entry), 'hex')
 }
 
@@ -67,25 +71,52 @@ export function canonicalDetails(details: Details | undefined): string {
   return JSON.stringify(sorted)
 }
 
+/**
+ * Text as SQLite gives it back. A lone UTF-16 surrogate cannot be stored as UTF-8: it would read
+ * back as U+FFFD (×3), and an entry hashed over the original would never verify again. The entry
+ * is written and hashed in this form, so both sides see the same bytes.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+export function storedText(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD')
+}
+
+const storedOrNull = (text: string | null | undefined): string | null =>
+  text === null || text === undefined ? null : storedText(text)
+
 interface AppendStatements {
   head: Database.Statement<[], { seq: number; hash: string }>
   insert: Database.Statement<
-    [number, number, string, string, string | null, string | null, string, string, string]
+    [number, number, string, string, string | null, string | null, string, string, string, string | null]
   >
+  /** Schema 8 or later (audit_log.mac, audit_head); an older build's file is written as it wrote it. */
+  keyed: boolean
 }
 
 // Prepared once per database handle (a lock/unlock opens a new handle): every write appends here.
 const appendStatements = new WeakMap<Database.Database, AppendStatements>()
 
+/** The migration tests run older builds' schemas through this code; they have no mac column. */
+export function hasMacColumn(db: Database.Database): boolean {
+  return db.prepare("SELECT 1 FROM pragma_table_info('audit_log') WHERE name = 'mac'").get() !== undefined
+}
+
 function appendStatementsFor(db: Database.Database): AppendStatements {
   let statements = appendStatements.get(db)
   if (!statements) {
+    const keyed = hasMacColumn(db)
     statements = {
       head: db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
-      insert: db.prepare(
-        `INSERT INTO audit_log (seq, at_ms, action, origin, entity_type, entity_id, details, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
+      insert: keyed
+        ? db.prepare(
+            `INSERT INTO audit_log (seq, at_ms, action, origin, entity_type, entity_id, details, prev_hash, hash, mac)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+        : db.prepare(
+            `INSERT INTO audit_log (seq, at_ms, action, origin, entity_type, entity_id, details, prev_hash, hash)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ),
+      keyed,
     }
     appendStatements.set(db, statements)
   }
@@ -102,7 +133,7 @@ interface ChainHead {
  * entry, then carried from entry to entry in memory. Only inside withAuditBatch, whose caller's
  * transaction commits or rolls back as a whole, so the head in memory is always the one on disk.
  */
-const batchHeads = new WeakMap<Database.Database, { head: ChainHead | null }>()
+const batchHeads = new WeakMap<Database.Database, { head: ChainHead | null; anchorDue: boolean }>()
 
 /**
  * Runs `work` (inside the caller's transaction, with no savepoint that could roll back some of its
@@ -112,9 +143,14 @@ const batchHeads = new WeakMap<Database.Database, { head: ChainHead | null }>()
 export function withAuditBatch<T>(db: Database.Database, work: () => T): T {
   if (!db.inTransaction) throw new Error("An audit batch runs inside its caller's transaction.")
   if (batchHeads.has(db)) return work()
-  batchHeads.set(db, { head: null })
+  const batch = { head: null as ChainHead | null, anchorDue: false }
+  batchHeads.set(db, batch)
   try {
-    return work()
+    const result = work()
+    // The head is anchored once per batch, after its last entry, not once per entry.
+    const key = appendStatementsFor(db).keyed ? auditKeyOf(db) : undefined
+    if (batch.anchorDue && batch.head && key) writeAnchor(db, key, batch.head)
+    return result
   } finally {
     batchHeads.delete(db)
   }
@@ -134,17 +170,21 @@ export function appendAudit(db: Database.Database, atMs: number, record: AuditRe
     const row: AuditRow = {
       seq,
       at_ms: atMs,
-      action: record.action,
-      origin: record.origin,
-      entity_type: record.entityType ?? null,
-      entity_id: record.entityId ?? null,
+      action: storedText(record.action) as AuditAction,
+      origin: storedText(record.origin),
+      entity_type: storedOrNull(record.entityType),
+      entity_id: storedOrNull(record.entityId),
       details: canonicalDetails(record.details),
       prev_hash: head?.hash ?? GENESIS_HASH,
       hash: '',
+      mac: null,
     }
     row.hash = hashEntry(row)
+    // Locked (a failed unlock, before any key exists): the entry waits, unkeyed, for the next unlock.
+    const key = statements.keyed ? auditKeyOf(db) : undefined
+    if (key) row.mac = entryMac(key, row.hash)
     // Positional: binding by name looks each parameter up on the object, per entry of a batch.
-    statements.insert.run(
+    const values = [
       row.seq,
       row.at_ms,
       row.action,
@@ -154,29 +194,17 @@ export function appendAudit(db: Database.Database, atMs: number, record: AuditRe
       row.details,
       row.prev_hash,
       row.hash,
-    )
-    if (batch) batch.head = { seq, hash: row.hash }
+      row.mac,
+    ] as const
+    if (statements.keyed) statements.insert.run(...values)
+    else (statements.insert as unknown as Database.Statement<unknown[]>).run(...values.slice(0, 9))
+    if (batch) {
+      batch.head = { seq, hash: row.hash }
+      batch.anchorDue ||= key !== undefined
+    } else if (key) writeAnchor(db, key, { seq, hash: row.hash })
   }
   if (db.inTransaction) write()
   else db.transaction(write).immediate()
-}
-
-/** Walks the whole chain oldest first; the first entry whose link or hash does not match is reported. */
-export function verifyAudit(db: Database.Database): AuditVerification {
-  let previousHash = GENESIS_HASH
-  let expectedSeq = 1
-  let checked = 0
-  const rows = db.prepare('SELECT * FROM audit_log ORDER BY seq ASC').iterate() as IterableIterator<AuditRow>
-  for (const row of rows) {
-    const { hash: stored, ...unhashed } = row
-    if (row.seq !== expectedSeq || row.prev_hash !== previousHash || hashEntry(unhashed) !== stored) {
-      return { ok: false, checked, brokenAt: row.seq }
-    }
-    previousHash = stored
-    expectedSeq += 1
-    checked += 1
-  }
-  return { ok: true, checked }
 }
 
 interface Cursor {

@@ -49,6 +49,7 @@ import {
 } from './repository'
 import { toConnection, type ConnectionRow } from './rows'
 import { normalizeValue, tokenExpiryMs, valueOrDefault } from './value'
+import { assertRowIntegrity } from './row-integrity'
 
 type Input<Name extends keyof Procedures> = ParsedInputOf<Procedures[Name]>
 
@@ -368,6 +369,7 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
     return withVault((session, repository) =>
       session.transaction(() => {
         const row = requireRow(repository, id)
+        assertRowIntegrity(session, row.id)
         const envelope = repository.readValue(row.id)
         if (!envelope) {
           throw notFoundError(

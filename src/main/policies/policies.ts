@@ -13,6 +13,7 @@ import { createRepositoryAccess } from '../vault/repository-access'
 import type { VaultSession } from '../vault/session'
 import { POLICY_WORDS } from './policy-words'
 import { isAvailableIn, resolveConnection } from './resolver'
+import { assertRowIntegrity } from '../connections/row-integrity'
 
 type Input<Name extends keyof Procedures> = ParsedInputOf<Procedures[Name]>
 
@@ -144,13 +145,15 @@ export function createPoliciesService(dependencies: PoliciesDependencies) {
   }
 
   function resolve(input: Input<'policies.resolve'>): PolicyResolution {
-    return withVault((_session, repository) => {
+    return withVault((session, repository) => {
       const row = repository.one(input.pieceName, input.projectId)
       const policy = row ? toPolicy(row) : null
       const userId =
         input.externalId === undefined
           ? null
           : repository.userConnectionId(input.pieceName, input.externalId, input.projectId)
+      // Chosen by what the rows say they are (externalId, piece, projects): those must be authentic.
+      for (const id of [policy?.connectionId, userId]) if (id) assertRowIntegrity(session, id)
       return resolveConnection({
         pieceName: input.pieceName,
         projectId: input.projectId,

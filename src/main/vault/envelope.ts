@@ -22,7 +22,8 @@ const HEADER_BYTES = VERSION_BYTES + KEY_VERSION_BYTES + NONCE_BYTES + TAG_BYTES
 export const KEY_BYTES = 32
 
 /** Every use of a key gets its own HKDF subkey, so one purpose's ciphertext means nothing to another. */
-export type KeyPurpose = 'connection-value' | 'remote-api-key' | 'key-wrap-password' | 'key-wrap-keychain'
+export type KeyPurpose =
+  'connection-value' | 'remote-api-key' | 'key-wrap-password' | 'key-wrap-keychain' | 'audit-mac' | 'row-mac'
 
 export class EnvelopeError extends Error {
   constructor(readonly reason: 'malformed' | 'unsupported-version' | 'key-version' | 'authentication') {

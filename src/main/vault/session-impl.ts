@@ -1,8 +1,11 @@
 import type Database from 'better-sqlite3'
 import { AppError } from '../../shared/errors'
 import type { RandomBytes } from '../adapters/random'
-import { appendAudit, type AuditRecord } from '../audit/audit-log'
+import { adoptPendingEntries, type Adoption } from '../audit/audit-adopt'
+import { keyAuditLog, unkeyAuditLog } from '../audit/audit-key'
+import { appendAudit, hasMacColumn, type AuditRecord } from '../audit/audit-log'
 import { deriveSubkey, EnvelopeError, open, seal } from './envelope'
+import { sealUnmacedRows, startRowMacs, stopRowMacs, verifyRowMac } from './row-mac'
 import type { SecretPurpose, VaultSession } from './session'
 
 const PURPOSES: readonly SecretPurpose[] = ['connection-value', 'remote-api-key']
@@ -22,8 +25,19 @@ export interface SessionDependencies {
   onActivity: () => void
 }
 
+/** What the first moments of an unlock vouched for, and what it found wrong; see adoptPending. */
+export interface Adopted extends Adoption {
+  /** Rows MACed now (a vault from before schema 8). */
+  connections: number
+}
+
 export interface OwnedSession {
   session: VaultSession
+  /**
+   * MACs what was written without the key: entries appended while locked and, on a vault from
+   * before schema 8, the whole log and every row. Runs inside the unlock's transaction.
+   */
+  adoptPending(): Adopted
   /** Overwrites every key buffer this session owns; every later call throws VAULT_LOCKED. */
   end(): void
 }
@@ -37,6 +51,14 @@ export const vaultLockedError = () =>
  */
 export function createSession(deps: SessionDependencies): OwnedSession {
   const subkeys = new Map(PURPOSES.map((purpose) => [purpose, deriveSubkey(deps.vaultKey, purpose)]))
+  // Integrity keys: the audit chain's and the rows' MACs, kept by the audit log and SQLite's
+  // triggers on this handle (audit-key.ts, row-mac.ts) until end() takes them back and zeroes them.
+  const auditKey = deriveSubkey(deps.vaultKey, 'audit-mac')
+  const rowKey = deriveSubkey(deps.vaultKey, 'row-mac')
+  // Schema 8 or later; the migration tests drive older builds' schemas through this code.
+  const keyedSchema = hasMacColumn(deps.db)
+  keyAuditLog(deps.db, auditKey)
+  if (keyedSchema) startRowMacs(deps.db, rowKey)
   let active = true
 
   const use = (): Database.Database => {
@@ -90,13 +112,25 @@ export function createSession(deps: SessionDependencies): OwnedSession {
     transaction(work) {
       return use().transaction(work).immediate()
     },
+    assertRowIntegrity(connectionId) {
+      verifyRowMac(use(), connectionId)
+    },
   }
 
   return {
     session,
+    adoptPending() {
+      const db = use()
+      if (!keyedSchema)
+        return { legacy: false, adopted: 0, headProblem: null, anchoredSeq: null, lastSeq: 0, connections: 0 }
+      const adoption = adoptPendingEntries(db, auditKey)
+      return { ...adoption, connections: adoption.legacy ? sealUnmacedRows(db) : 0 }
+    },
     end() {
       active = false
-      for (const key of subkeys.values()) key.fill(0)
+      unkeyAuditLog(deps.db)
+      stopRowMacs(deps.db)
+      for (const key of [...subkeys.values(), auditKey, rowKey]) key.fill(0)
       subkeys.clear()
     },
   }

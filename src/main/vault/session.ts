@@ -20,4 +20,10 @@ export interface VaultSession {
   audit(record: AuditRecord): void
   /** Runs `work` in one IMMEDIATE transaction: the row, its audit entry and its outbox entry commit together. */
   transaction<T>(work: () => T): T
+  /**
+   * INTEGRITY naming the connection when its row's identity or list columns (or projects) do not
+   * match their MAC: swapped or edited in the file. Call before handing out anything a row's identity
+   * selected (reveal, copy, resolve, export). Nothing happens when there is no such row.
+   */
+  assertRowIntegrity(connectionId: string): void
 }

@@ -1,12 +1,14 @@
 import type Database from 'better-sqlite3'
+import { randomBytes } from 'node:crypto'
 import type { KeychainStatus, LockReason, Settings, VaultState, VaultStatus } from '../../shared/contract'
 import { DEFAULT_SETTINGS } from '../../shared/contract/settings'
 import { AppError, validationError } from '../../shared/errors'
 import type { Clock } from '../adapters/clock'
 import type { RandomBytes } from '../adapters/random'
 import { KeeperError, type SecretKeeper } from '../adapters/secret-keeper'
+import { keyAuditLog, unkeyAuditLog } from '../audit/audit-key'
 import { appendAudit, type AuditRecord } from '../audit/audit-log'
-import { KEY_BYTES } from './envelope'
+import { deriveSubkey, KEY_BYTES } from './envelope'
 import {
   insertHeader,
   readHeader,
@@ -24,6 +26,7 @@ import { createSerialQueue } from './serial-queue'
 import { createSession, vaultLockedError, type OwnedSession } from './session-impl'
 import type { VaultSession } from './session'
 import { readSettings, writeSettings } from './settings-store'
+import { assertUnlockAllowed, clearFailedUnlocks, recordFailedUnlock } from './unlock-backoff'
 import { openVaultFile } from './vault-file'
 
 export { PRODUCT_KDF_POLICY, type VaultKdfPolicy } from './password-wrap'
@@ -35,6 +38,11 @@ export interface VaultManagerDependencies {
   dataDir: string
   clock: Clock
   random: RandomBytes
+  /**
+   * Long-term keys (the vault key, the keychain's key-encryption key). Defaults to
+   * crypto.randomBytes, never the pooled source: a key must not sit in a shared pool buffer.
+   */
+  keyRandom?: RandomBytes
   keeper: SecretKeeper
   /** Product default PRODUCT_KDF_POLICY; tests pass weaker parameters only for speed. */
   kdf?: VaultKdfPolicy
@@ -76,6 +84,10 @@ export interface VaultManager {
 }
 
 interface Unlocked {
+  /**
+   * Kept only so keychain unlock can be turned on without asking for the password again: the
+   * session itself holds subkeys, and a password change re-wraps the copy its own check unwraps.
+   */
   vaultKey: Buffer
   owned: OwnedSession
 }
@@ -88,8 +100,9 @@ interface Unlocked {
 export function createVaultManager(deps: VaultManagerDependencies): VaultManager {
   const file = openVaultFile(deps)
   const { path } = file
+  const keyRandom = deps.keyRandom ?? ((size: number) => randomBytes(size))
   const passwordWrapping = createPasswordWrapping(deps.kdf ?? PRODUCT_KDF_POLICY, deps.random, path)
-  const keychainWrapping = createKeychainWrapping(deps.keeper, deps.random, path)
+  const keychainWrapping = createKeychainWrapping(deps.keeper, keyRandom, path)
   const keychainAvailability = cacheKeychainAvailability(deps.keeper, deps.clock)
   const idleLock = createIdleLock({
     clock: deps.clock,
@@ -135,7 +148,7 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
     appendAudit(file.requireDatabase(), deps.clock.now(), record)
   }
 
-  function installKey(vaultKey: Buffer, keyVersion: number): void {
+  function installKey(vaultKey: Buffer, keyVersion: number): OwnedSession {
     const owned = createSession({
       db: file.requireDatabase(),
       vaultKey,
@@ -147,16 +160,22 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
     unlocked = { vaultKey, owned }
     idleLock.noteActivity()
     idleLock.schedule()
+    return owned
   }
 
   function lock(reason: LockReason, origin = 'system'): void {
     epoch += 1
     idleLock.stop()
     if (!unlocked) return
-    unlocked.owned.end()
-    unlocked.vaultKey.fill(0)
+    const { owned, vaultKey } = unlocked
     unlocked = null
-    if (file.database) audit({ action: 'vault.lock', origin, details: { reason } })
+    try {
+      // Before the keys go, so the entry is MACed like every other rather than left for the next unlock.
+      if (file.database) owned.session.audit({ action: 'vault.lock', origin, details: { reason } })
+    } finally {
+      owned.end()
+      vaultKey.fill(0)
+    }
     deps.onStateChanged?.('locked', reason)
   }
 
@@ -179,7 +198,7 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
           entityId: path,
         })
       requireStrongPassword(input.password)
-      const vaultKey = deps.random(KEY_BYTES)
+      const vaultKey = keyRandom(KEY_BYTES)
       const passwordWrap = await passwordWrapping.wrap(input.password, vaultKey, FIRST_KEY_VERSION)
       const keychainWrap = input.useKeychain
         ? await wrapForKeychainIfAvailable(vaultKey, FIRST_KEY_VERSION)
@@ -197,11 +216,19 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
           },
           now,
         )
-        appendAudit(database, now, {
-          action: 'vault.create',
-          origin,
-          details: { keychain: keychainWrap !== null },
-        })
+        // The first entry is MACed and anchored, so a new vault never needs the legacy re-MAC.
+        const auditKey = deriveSubkey(vaultKey, 'audit-mac')
+        keyAuditLog(database, auditKey)
+        try {
+          appendAudit(database, now, {
+            action: 'vault.create',
+            origin,
+            details: { keychain: keychainWrap !== null },
+          })
+        } finally {
+          unkeyAuditLog(database)
+          auditKey.fill(0)
+        }
       })
       installKey(vaultKey, FIRST_KEY_VERSION)
       deps.onStateChanged?.('unlocked', 'create')
@@ -215,10 +242,15 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
     return serialized(async () => {
       file.requireDatabase()
       if (unlocked) return status()
+      const db = file.requireDatabase()
+      assertUnlockAllowed(db, deps.clock.now())
       const header = file.header()
       const vaultKey = await passwordWrapping.unwrap(password, header)
       if (!vaultKey) {
-        audit({ action: 'vault.unlock_failed', origin, details: { method: 'password' } })
+        db.transaction(() => {
+          recordFailedUnlock(db, deps.clock.now())
+          audit({ action: 'vault.unlock_failed', origin, details: { method: 'password' } })
+        }).immediate()
         throw new AppError('AUTHENTICATION', { message: 'That master password is not correct.' })
       }
       return finishUnlock(vaultKey, header.keyVersion, started, origin, 'password')
@@ -259,14 +291,39 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
       vaultKey.fill(0)
       return status()
     }
+    const owned = installKey(vaultKey, keyVersion)
     try {
-      audit({ action: 'vault.unlock', origin, details: { method } })
+      owned.session.transaction(() => {
+        // What was written without the key (entries while locked; a pre-schema-8 vault's log and
+        // rows) is MACed before anything else is, and the unlock entry then anchors it.
+        const adopted = owned.adoptPending()
+        if (adopted.legacy)
+          owned.session.audit({
+            action: 'audit.remac',
+            origin: 'system',
+            details: { entries: adopted.adopted, connections: adopted.connections },
+          })
+        if (adopted.headProblem)
+          owned.session.audit({
+            action: 'audit.head_mismatch',
+            origin: 'system',
+            details: {
+              anchor: adopted.headProblem,
+              anchoredSeq: adopted.anchoredSeq,
+              lastSeq: adopted.lastSeq,
+            },
+          })
+        if (method === 'password') clearFailedUnlocks(owned.session.db)
+        owned.session.audit({ action: 'vault.unlock', origin, details: { method } })
+      })
     } catch (error) {
       // Not recorded means not unlocked: the key must not outlive the failed attempt in memory.
+      unlocked = null
+      idleLock.stop()
+      owned.end()
       vaultKey.fill(0)
       throw error
     }
-    installKey(vaultKey, keyVersion)
     deps.onStateChanged?.('unlocked', 'unlock')
     return status()
   }
@@ -313,15 +370,19 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
         })
         throw new AppError('AUTHENTICATION', { message: 'The current master password is not correct.' })
       }
-      confirmedKey.fill(0)
-      requireStrongPassword(newPassword)
-      if (!unlocked) throw vaultLockedError()
-      // Only the wrap changes: every secret stays encrypted under the same vault key.
-      const rewrapped = await passwordWrapping.wrap(newPassword, unlocked.vaultKey, header.keyVersion)
-      session.transaction(() => {
-        updatePasswordWrap(session.db, rewrapped.kdf, rewrapped.wrapped, deps.clock.now())
-        session.audit({ action: 'vault.password_change', origin })
-      })
+      try {
+        requireStrongPassword(newPassword)
+        if (!unlocked) throw vaultLockedError()
+        // Only the wrap changes: every secret stays encrypted under the same vault key, the one the
+        // current password just unwrapped (no second copy is made, and this one is zeroed below).
+        const rewrapped = await passwordWrapping.wrap(newPassword, confirmedKey, header.keyVersion)
+        session.transaction(() => {
+          updatePasswordWrap(session.db, rewrapped.kdf, rewrapped.wrapped, deps.clock.now())
+          session.audit({ action: 'vault.password_change', origin })
+        })
+      } finally {
+        confirmedKey.fill(0)
+      }
       return status()
     })
   }

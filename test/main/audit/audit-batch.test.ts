@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { appendAudit, verifyAudit, withAuditBatch, type AuditRecord } from '../../../src/main/audit/audit-log'
+import { appendAudit, withAuditBatch, type AuditRecord } from '../../../src/main/audit/audit-log'
+import { keyAuditLog } from '../../../src/main/audit/audit-key'
+import { readAnchor } from '../../../src/main/audit/audit-anchor'
+import { verifyAudit } from '../../../src/main/audit/audit-verify'
 import { migrate } from '../../../src/main/vault/migrations'
 
 const dirs: string[] = []
@@ -17,6 +20,8 @@ function database(): Database.Database {
   dirs.push(dir)
   const db = new Database(join(dir, 'audit.sqlite'))
   migrate(db)
+  // As an unlocked vault's session does: every entry gets its MAC and the head its anchor.
+  keyAuditLog(db, Buffer.alloc(32, 7))
   return db
 }
 
@@ -46,6 +51,7 @@ describe('withAuditBatch', () => {
     // After the batch, a lone entry links to the batch's last one.
     for (const db of [single, batched]) appendAudit(db, 3, record(6))
     expect(log(batched)).toEqual(log(single))
+    expect(readAnchor(batched)).toEqual(readAnchor(single))
     expect(verifyAudit(batched)).toEqual({ ok: true, checked: 7 })
   })
 

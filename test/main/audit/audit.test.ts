@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { GENESIS_HASH, hashEntry, type AuditRow } from '../../../src/main/audit/audit-log'
 import type {
   AppConnection,
+  AuditBreak,
   AuditEntry,
   AuditPage,
   AuditVerification,
@@ -55,6 +56,16 @@ async function appendedBy(
 }
 
 const verify = (t: ConnectionsHarness) => t.call<AuditVerification>('audit.verify')
+
+/** audit.verify's answer for a log of `checked` entries with these breaks, oldest first. */
+function broken(checked: number, ...breaks: [number, number, AuditBreak['reason']][]): AuditVerification {
+  return {
+    ok: false,
+    checked,
+    brokenAt: breaks[0]![0],
+    breaks: breaks.map(([fromSeq, toSeq, reason]) => ({ fromSeq, toSeq, reason })),
+  }
+}
 
 /** Test-only: lifts the append-only triggers so a test can play the attacker. */
 function allowTampering(db: Database.Database): void {
@@ -128,7 +139,7 @@ describe('audit.verify', () => {
     const db = t.core.vault.requireDatabase()
     allowTampering(db)
     db.prepare(`UPDATE audit_log SET details = '{"n":999}' WHERE seq = 3`).run()
-    expect(await verify(t)).toEqual({ ok: false, checked: 2, brokenAt: 3 })
+    expect(await verify(t)).toEqual(broken(7, [3, 3, 'invalid']))
   })
 
   it('finds a backdated entry (only its time changed)', async () => {
@@ -137,7 +148,7 @@ describe('audit.verify', () => {
     const db = t.core.vault.requireDatabase()
     allowTampering(db)
     db.prepare('UPDATE audit_log SET at_ms = at_ms - 86400000 WHERE seq = 5').run()
-    expect(await verify(t)).toEqual({ ok: false, checked: 4, brokenAt: 5 })
+    expect(await verify(t)).toEqual(broken(7, [5, 5, 'invalid']))
   })
 
   it('finds an edited entry whose own hash was recomputed, at the next link', async () => {
@@ -148,7 +159,8 @@ describe('audit.verify', () => {
     const row = rows(t).find((candidate) => candidate.seq === 3)!
     const { hash: _old, ...forged } = { ...row, origin: 'forged' }
     db.prepare('UPDATE audit_log SET origin = ?, hash = ? WHERE seq = 3').run('forged', hashEntry(forged))
-    expect(await verify(t)).toEqual({ ok: false, checked: 3, brokenAt: 4 })
+    // Its MAC covers the old hash, and the next entry links to the old hash.
+    expect(await verify(t)).toEqual(broken(7, [3, 4, 'invalid']))
   })
 
   it('finds a deleted entry, at the entry after the gap', async () => {
@@ -157,7 +169,7 @@ describe('audit.verify', () => {
     const db = t.core.vault.requireDatabase()
     allowTampering(db)
     db.prepare('DELETE FROM audit_log WHERE seq = 3').run()
-    expect(await verify(t)).toEqual({ ok: false, checked: 2, brokenAt: 4 })
+    expect(await verify(t)).toEqual(broken(6, [3, 3, 'missing'], [4, 4, 'invalid']))
   })
 
   it('finds a deleted entry even when the later ones were renumbered to close the gap', async () => {
@@ -168,7 +180,11 @@ describe('audit.verify', () => {
     db.prepare('DELETE FROM audit_log WHERE seq = 3').run()
     for (let seq = 4; seq <= 7; seq += 1)
       db.prepare('UPDATE audit_log SET seq = ? WHERE seq = ?').run(seq - 1, seq)
-    expect(await verify(t)).toEqual({ ok: false, checked: 2, brokenAt: 3 })
+    // The anchored head still names seq 7.
+    expect(await verify(t)).toEqual({
+      ...broken(6, [3, 6, 'invalid'], [7, 7, 'missing']),
+      anchor: 'mismatch',
+    })
   })
 
   it('finds two entries swapped in order', async () => {
@@ -181,7 +197,7 @@ describe('audit.verify', () => {
       db.prepare('UPDATE audit_log SET seq = 4 WHERE seq = 3').run()
       db.prepare('UPDATE audit_log SET seq = 3 WHERE seq = -1').run()
     })()
-    expect(await verify(t)).toEqual({ ok: false, checked: 2, brokenAt: 3 })
+    expect(await verify(t)).toEqual(broken(7, [3, 5, 'invalid']))
   })
 
   it('finds an entry inserted into the middle of the chain', async () => {
@@ -209,8 +225,8 @@ describe('audit.verify', () => {
          VALUES (@seq, @at_ms, @action, @origin, @entity_type, @entity_id, @details, @prev_hash, @hash)`,
       ).run({ ...unhashed, hash: hashEntry(unhashed) })
     })()
-    // The forged entry links correctly to seq 2, but the original third entry no longer links to it.
-    expect(await verify(t)).toEqual({ ok: false, checked: 3, brokenAt: 4 })
+    // The forged entry links correctly to seq 2 but has no MAC; the renumbered ones hash differently.
+    expect(await verify(t)).toEqual({ ...broken(6, [3, 6, 'invalid']), anchor: 'mismatch' })
   })
 
   it('needs an unlocked vault', async () => {

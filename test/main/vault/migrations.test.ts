@@ -11,6 +11,7 @@ import {
   schemaVersion,
   type Migration,
 } from '../../../src/main/vault/migrations'
+import { hasMacColumn } from '../../../src/main/audit/audit-log'
 import { createUnavailableKeeper } from '../../../src/main/platform/unavailable-keeper'
 import type { VaultSession } from '../../../src/main/vault/session'
 import { createVaultManager, VAULT_FILE_NAME, type VaultManager } from '../../../src/main/vault/vault-manager'
@@ -230,6 +231,8 @@ async function freshSchema(): Promise<unknown[]> {
 async function expectDataSurvives(dataDir: string, fromVersion: number): Promise<VaultTestCore> {
   const before = new Database(join(dataDir, VAULT_FILE_NAME), { readonly: true })
   const auditCount = (before.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n
+  // Written before schema 8 (and not unlocked since): its log and rows get their MACs at this unlock.
+  const legacy = !hasMacColumn(before) || before.prepare('SELECT 1 FROM audit_head').get() === undefined
   before.close()
 
   const t = createVaultTestCore({ dataDir })
@@ -245,8 +248,18 @@ async function expectDataSurvives(dataDir: string, fromVersion: number): Promise
   await t.call('vault.unlock', { password: TEST_PASSWORD })
   const session = t.core.vault.requireSession()
 
-  // the chain written before the migration still verifies, with the unlock appended after it
-  expect(await t.call<AuditVerification>('audit.verify')).toEqual({ ok: true, checked: auditCount + 1 })
+  // the chain written before the migration still verifies, MACed at this first unlock (recorded as
+  // such) and then the unlock appended after it
+  expect(await t.call<AuditVerification>('audit.verify')).toEqual({
+    ok: true,
+    checked: auditCount + (legacy ? 2 : 1),
+  })
+  const remac = session.db
+    .prepare("SELECT details FROM audit_log WHERE action = 'audit.remac' AND seq > ?")
+    .all(auditCount) as { details: string }[]
+  expect(remac.map((row) => JSON.parse(row.details) as unknown)).toEqual(
+    legacy ? [{ entries: auditCount, connections: expect.any(Number) }] : [],
+  )
 
   expect(readSecret(session, 'conn_alpha')).toBe(SECRETS.alpha)
   for (let known = 2; known <= fromVersion; known += 1) {

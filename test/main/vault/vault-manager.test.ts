@@ -78,7 +78,7 @@ describe('vault lifecycle', () => {
     expect(readSecret(t.core.vault.requireSession(), 'conn_1')).toBe('sk-live-abc')
   })
 
-  it('answers a wrong password with 401, audits it, and changes nothing else', async () => {
+  it('answers a wrong password with 401, audits it, and changes nothing but the backoff count', async () => {
     const t = track(await createUnlockedTestCore())
     await t.call('vault.lock')
     const db = t.core.vault.requireDatabase()
@@ -89,7 +89,11 @@ describe('vault lifecycle', () => {
     expect(error).toMatchObject({ statusCode: 401, code: 'AUTHENTICATION' })
     expect(JSON.stringify(error)).not.toContain('not the right password')
     expect((await t.call<VaultStatus>('vault.status')).state).toBe('locked')
-    expect(db.prepare('SELECT * FROM vault_header').get()).toEqual(headerBefore)
+    expect(db.prepare('SELECT * FROM vault_header').get()).toEqual({
+      ...(headerBefore as object),
+      failed_unlocks: 1,
+      last_failed_unlock_ms: expect.any(Number),
+    })
     const actions = db.prepare('SELECT action, details FROM audit_log ORDER BY seq').all()
     expect(actions).toEqual([
       { action: 'vault.create', details: '{"keychain":false}' },

@@ -1,0 +1,96 @@
+import type Database from 'better-sqlite3'
+import type { AuditBreak, AuditVerification } from '../../shared/contract'
+import { readAnchor, type AuditAnchor } from './audit-anchor'
+import { auditKeyOf, entryMac, headMac, macsEqual } from './audit-key'
+import { GENESIS_HASH, hashEntry, type AuditRow } from './audit-log'
+
+/** Consecutive broken entries of one kind become one range, so a rewritten tail is one line, not 100k. */
+function collectBreaks() {
+  const breaks: AuditBreak[] = []
+  return {
+    breaks,
+    add(fromSeq: number, toSeq: number, reason: AuditBreak['reason']): void {
+      const last = breaks.at(-1)
+      if (last && last.reason === reason && last.toSeq + 1 === fromSeq) last.toSeq = toSeq
+      else breaks.push({ fromSeq, toSeq, reason })
+    },
+  }
+}
+
+/**
+ * Every entry is checked on its own (seq, link to the stored hash before it, hash, MAC), so one
+ * break never hides another after it; then the anchored head must be authentic and name the last
+ * entry.
+ */
+export function verifyChain(
+  rows: Iterable<AuditRow>,
+  anchor: AuditAnchor | undefined,
+  key: Buffer,
+): AuditVerification {
+  const { breaks, add } = collectBreaks()
+  let previousHash = GENESIS_HASH
+  let expectedSeq = 1
+  let checked = 0
+  let last: AuditRow | undefined
+  // An unlock that found the head not matching recorded it (audit-adopt.ts) before re-anchoring.
+  let recorded: Recorded | undefined
+  for (const row of rows) {
+    checked += 1
+    if (row.seq > expectedSeq) add(expectedSeq, row.seq - 1, 'missing')
+    const intact =
+      row.prev_hash === previousHash &&
+      hashEntry(row) === row.hash &&
+      macsEqual(row.mac, entryMac(key, row.hash))
+    if (!intact) add(row.seq, row.seq, 'invalid')
+    else if (row.action === 'audit.head_mismatch') recorded = recordedProblem(row) ?? recorded
+    previousHash = row.hash
+    expectedSeq = row.seq + 1
+    last = row
+  }
+  const lastSeq = last?.seq ?? 0
+  const anchorProblem = checkAnchor(anchor, last, key) ?? recorded?.problem
+  if (anchorProblem === 'mismatch' && anchor && anchor.seq > lastSeq) add(lastSeq + 1, anchor.seq, 'missing')
+  if (recorded && recorded.anchoredSeq > recorded.lastSeq)
+    add(recorded.lastSeq + 1, recorded.anchoredSeq, 'missing')
+  if (breaks.length === 0 && !anchorProblem) return { ok: true, checked }
+  breaks.sort((a, b) => a.fromSeq - b.fromSeq)
+  const brokenAt = breaks[0]?.fromSeq ?? recorded?.seq ?? lastSeq + 1
+  return { ok: false, checked, brokenAt, breaks, ...(anchorProblem ? { anchor: anchorProblem } : {}) }
+}
+
+interface Recorded {
+  seq: number
+  problem: NonNullable<AuditVerification['anchor']>
+  anchoredSeq: number
+  lastSeq: number
+}
+
+function recordedProblem(row: AuditRow): Recorded | undefined {
+  const details = JSON.parse(row.details) as Record<string, unknown>
+  const problem = details.anchor
+  if (problem !== 'missing' && problem !== 'invalid' && problem !== 'mismatch') return undefined
+  const seqOf = (value: unknown) => (typeof value === 'number' ? value : 0)
+  return { seq: row.seq, problem, anchoredSeq: seqOf(details.anchoredSeq), lastSeq: seqOf(details.lastSeq) }
+}
+
+function checkAnchor(
+  anchor: AuditAnchor | undefined,
+  last: AuditRow | undefined,
+  key: Buffer,
+): AuditVerification['anchor'] {
+  if (!anchor) return last ? 'missing' : undefined
+  if (!macsEqual(anchor.mac, headMac(key, anchor))) return 'invalid'
+  if (!last || anchor.seq !== last.seq || anchor.hash !== last.hash) return 'mismatch'
+  return undefined
+}
+
+/**
+ * The whole log, oldest first. Needs the vault unlocked: only the audit subkey tells a real MAC
+ * from a forged one.
+ */
+export function verifyAudit(db: Database.Database): AuditVerification {
+  const key = auditKeyOf(db)
+  if (!key) throw new Error('The audit log is verified only while the vault is unlocked.')
+  const rows = db.prepare('SELECT * FROM audit_log ORDER BY seq ASC').iterate() as IterableIterator<AuditRow>
+  return verifyChain(rows, readAnchor(db), key)
+}

@@ -1,0 +1,153 @@
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import type Database from 'better-sqlite3'
+import { AppError } from '../../shared/errors'
+
+/**
+ * A keyed MAC over each connection row's identity and list columns and its projects, in
+ * connections.row_mac (migration 008). The value's associated data binds a secret to its row id;
+ * this binds the row's id to what the row says it is, so a displayName or externalId swapped
+ * between rows in the file is an INTEGRITY error when the row is used, not the other connection's
+ * secret handed out.
+ *
+ * Kept up to date by SQLite itself while the vault is unlocked: temporary triggers (they live on
+ * this handle only, never in the file) check a row's old MAC before any of its covered columns
+ * change, so a write never vouches for a row that was already tampered with, and write the new MAC
+ * after. Every write path (upserts, the token store, sync, a test's SQL) is covered without knowing
+ * about it, and a list never computes a MAC: rows are checked where they are used.
+ */
+
+const MAC_FUNCTION = 'latchkey_row_mac'
+const CHECK_FUNCTION = 'latchkey_row_check'
+
+/**
+ * The covered columns, in the order they are MACed. Projects are the row's own project_ids
+ * (migration 006: a JSON array of distinct ids in byte order), MACed as the stored text.
+ */
+const COVERED_COLUMNS = [
+  'id',
+  'remote_key',
+  'external_id',
+  'piece_name',
+  'scope',
+  'display_name',
+  'status',
+  'project_ids',
+] as const
+
+const covered = (row: string) => COVERED_COLUMNS.map((column) => `${row}.${column}`).join(', ')
+
+const MAC_OF_NEW = `UPDATE connections SET row_mac = ${MAC_FUNCTION}(${covered('NEW')}) WHERE rowid = NEW.rowid;`
+
+const TRIGGERS: { name: string; sql: string }[] = [
+  {
+    name: 'latchkey_row_mac_insert',
+    sql: `AFTER INSERT ON connections BEGIN
+  ${MAC_OF_NEW}
+END`,
+  },
+  {
+    // A write must never vouch for a row that was already swapped or edited in the file.
+    name: 'latchkey_row_mac_check',
+    sql: `BEFORE UPDATE OF ${COVERED_COLUMNS.join(', ')} ON connections BEGIN
+  SELECT ${CHECK_FUNCTION}(${covered('OLD')}, OLD.row_mac);
+END`,
+  },
+  {
+    // Sets only row_mac, which no covered-column trigger watches: it fires nothing of its own.
+    name: 'latchkey_row_mac_update',
+    sql: `AFTER UPDATE OF ${COVERED_COLUMNS.join(', ')} ON connections BEGIN
+  ${MAC_OF_NEW}
+END`,
+  },
+]
+
+const START = TRIGGERS.map(
+  (trigger) => `CREATE TEMP TRIGGER IF NOT EXISTS ${trigger.name} ${trigger.sql};`,
+).join('\n')
+const STOP = TRIGGERS.map((trigger) => `DROP TRIGGER IF EXISTS temp.${trigger.name};`).join('\n')
+
+export function rowIntegrityError(connectionId: string): AppError {
+  return new AppError('INTEGRITY', {
+    message: `The stored details of connection ${connectionId} failed their integrity check: they were altered outside Latchkey or belong to another connection. Other connections are unaffected; restore this one from a backup or enter it again.`,
+    entityType: 'app_connection',
+    entityId: connectionId,
+  })
+}
+
+function macOf(key: Buffer, values: readonly unknown[]): Buffer {
+  return createHmac('sha256', key)
+    .update(JSON.stringify(['latchkey-row-v1', ...values]))
+    .digest()
+}
+
+function matches(stored: unknown, expected: Buffer): boolean {
+  return Buffer.isBuffer(stored) && stored.length === expected.length && timingSafeEqual(stored, expected)
+}
+
+interface RowMacState {
+  key: Buffer
+  check: Database.Statement<[string]>
+}
+
+const states = new WeakMap<Database.Database, RowMacState>()
+const registered = new WeakSet<Database.Database>()
+
+function lockedError(): AppError {
+  return new AppError('VAULT_LOCKED', {
+    message: 'The vault is locked. Unlock it with your master password.',
+  })
+}
+
+/** The SQL functions read the key through the handle's state, so a lock leaves them refusing, not stale. */
+function registerFunctions(db: Database.Database): void {
+  if (registered.has(db)) return
+  const keyOf = (): Buffer => {
+    const key = states.get(db)?.key
+    if (!key) throw lockedError()
+    return key
+  }
+  db.function(MAC_FUNCTION, { varargs: true }, (...values: unknown[]) => macOf(keyOf(), values))
+  db.function(CHECK_FUNCTION, { varargs: true }, (...values: unknown[]) => {
+    const stored = values.pop()
+    if (!matches(stored, macOf(keyOf(), values))) throw rowIntegrityError(String(values[0]))
+    return 1
+  })
+  registered.add(db)
+}
+
+/** Starts keeping row MACs on this handle; the session zeroes `key` at lock and calls stopRowMacs. */
+export function startRowMacs(db: Database.Database, key: Buffer): void {
+  registerFunctions(db)
+  db.exec(START)
+  states.set(db, {
+    key,
+    check: db.prepare(
+      `SELECT ${CHECK_FUNCTION}(${covered('c')}, c.row_mac) FROM connections c WHERE c.id = ?`,
+    ),
+  })
+}
+
+export function stopRowMacs(db: Database.Database): void {
+  if (!states.delete(db)) return
+  if (db.open) db.exec(STOP)
+}
+
+/** INTEGRITY naming the connection when its row does not match its MAC; nothing when there is no such row. */
+export function verifyRowMac(db: Database.Database, connectionId: string): void {
+  const state = states.get(db)
+  if (!state) throw lockedError()
+  state.check.get(connectionId)
+}
+
+/**
+ * A vault from before schema 8 has rows without a MAC: they get one at the first unlock, the same
+ * moment its audit log is MACed. Answers how many.
+ */
+export function sealUnmacedRows(db: Database.Database): number {
+  if (!states.has(db)) throw lockedError()
+  return db
+    .prepare(
+      `UPDATE connections SET row_mac = ${MAC_FUNCTION}(${covered('connections')}) WHERE row_mac IS NULL`,
+    )
+    .run().changes
+}
