@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react'
+import { AccountView } from '../account/AccountView'
 import { AuditView } from '../audit/AuditView'
 import { ConnectionsScreen } from '../connections/ConnectionsScreen'
 import { PoliciesView } from '../policies/PoliciesView'
@@ -52,6 +53,13 @@ export const VIEWS: ViewEntry[] = [
     icon: '📜',
     description: 'Everything that happened in this vault, and whether the log is intact',
     component: AuditView,
+  },
+  {
+    id: 'account',
+    label: 'Account',
+    icon: '👤',
+    description: 'Master password, locking, keychain unlock and secret timers',
+    component: AccountView,
   },
   {
     id: 'sync',

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import type { AppConnection } from '../../../../shared/contract'
+import { isAppError, type AppError } from '../../../../shared/errors'
 import { api, asAppError } from '../../stores/api'
 import { handleLockedError } from '../../stores/vault-store'
 import { flowsText } from '../connections/flow-usage'
@@ -29,6 +30,15 @@ function Uses() {
       </li>
     </ul>
   )
+}
+
+/** Main's refusal, naming the connection that went away instead of its id. */
+function refusalText(error: AppError, source: AppConnection, target: AppConnection): string {
+  if (!isAppError(error, 'ENTITY_NOT_FOUND')) return error.params.message
+  const gone =
+    error.params.entityId === target.id ? target : error.params.entityId === source.id ? source : null
+  if (!gone) return error.params.message
+  return `“${gone.displayName}” no longer exists: it was deleted after you chose it. Nothing was moved; choose another connection.`
 }
 
 interface Outcome {
@@ -93,7 +103,7 @@ export function ReplaceView() {
       targetFlows.reload()
     } catch (failure) {
       handleLockedError(failure)
-      setError(asAppError(failure).params.message)
+      setError(refusalText(asAppError(failure), source, target))
       sourceFlows.reload()
       targetFlows.reload()
     } finally {
