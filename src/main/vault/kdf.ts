@@ -24,12 +24,15 @@ export const PRODUCT_SCRYPT_PARAMS: ScryptParams = { N: 2 ** 17, r: 8, p: 1 }
 
 /**
  * Bounds on what a vault header may ask for. The lower bound stops a tampered header from making
- * unlock cheap to brute-force-test; the upper bound stops one from exhausting memory (scrypt needs
- * 128·N·r bytes).
+ * unlock cheap to brute-force-test; the upper bounds stop one from exhausting memory or time.
+ * scrypt needs 128·N·r bytes, so memory is bounded on that product: N and r each within their own
+ * range could still ask for 128·2^22·32 = 16 GiB.
  */
 const MAX_LOG2_N = 22
 const MAX_R = 32
 const MAX_P = 16
+/** 1 GiB: 8× the product's 128 MiB, room to raise the parameters later. */
+export const MAX_SCRYPT_MEMORY_BYTES = 2 ** 30
 const SALT_BYTES = 32
 const DERIVED_KEY_BYTES = 32
 
@@ -107,6 +110,8 @@ function checkParams({ N, r, p }: ScryptParams): void {
   if (!Number.isInteger(log2N) || log2N < 1 || log2N > MAX_LOG2_N) throw new KdfHeaderError('N out of range')
   if (r < 1 || r > MAX_R) throw new KdfHeaderError('r out of range')
   if (p < 1 || p > MAX_P) throw new KdfHeaderError('p out of range')
+  if (scryptMemory({ N, r, p }) > MAX_SCRYPT_MEMORY_BYTES)
+    throw new KdfHeaderError('memory (128·N·r) out of range')
 }
 
 const isInt = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value)

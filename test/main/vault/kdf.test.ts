@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest'
 import {
   deriveKeyFromPassword,
   KdfHeaderError,
+  MAX_SCRYPT_MEMORY_BYTES,
   newKdfDescriptor,
   parseKdf,
   PRODUCT_SCRYPT_PARAMS,
+  scryptMemory,
   serializeKdf,
 } from '../../../src/main/vault/kdf'
 import { TEST_KDF } from '../../support/vault'
@@ -50,5 +52,20 @@ describe('kdf', () => {
     expect(header({ algorithm: 'scrypt', params: { N: 2 ** 30, r: 8, p: 1 }, salt })).toThrow(/range/)
     expect(header({ algorithm: 'scrypt', params: { N: 3 * 2 ** 17, r: 8, p: 1 }, salt })).toThrow(/range/)
     expect(header({ algorithm: 'scrypt', params: PRODUCT_SCRYPT_PARAMS })).toThrow(/salt/)
+  })
+
+  it('bounds memory on the product 128·N·r, not on N and r one at a time', () => {
+    const salt = randomBytes(32).toString('base64')
+    const header = (N: number, r: number) => () =>
+      parseKdf(JSON.stringify({ algorithm: 'scrypt', params: { N, r, p: 1 }, salt }), PRODUCT_SCRYPT_PARAMS)
+    // Each within its own range, together 16 GiB: refused before any memory is asked for.
+    expect(scryptMemory({ N: 2 ** 22, r: 32, p: 1 })).toBe(16 * 2 ** 30)
+    expect(header(2 ** 22, 32)).toThrow(/128·N·r/)
+    expect(header(2 ** 20, 16)).toThrow(/128·N·r/)
+    // Exactly the bound, and the product's own parameters, pass.
+    expect(scryptMemory({ N: 2 ** 20, r: 8, p: 1 })).toBe(MAX_SCRYPT_MEMORY_BYTES)
+    expect(header(2 ** 20, 8)).not.toThrow()
+    expect(header(PRODUCT_SCRYPT_PARAMS.N, PRODUCT_SCRYPT_PARAMS.r)).not.toThrow()
+    expect(() => newKdfDescriptor({ N: 2 ** 21, r: 8, p: 1 }, randomBytes)).toThrow(/128·N·r/)
   })
 })
