@@ -281,22 +281,32 @@ export function createSyncEngine(dependencies: SyncEngineDependencies) {
 
   function connectionStates(ids: readonly string[]): ConnectionSyncState[] {
     return withVault((_session, repository) => {
-      const states = repository.states(ids)
-      return states.map((state) => {
-        const row = repository.row(state.connection_id)
-        const stopped = repository
-          .stopped(state.remote_id)
-          .find((entry) => entry.connection_id === state.connection_id)
-        return {
-          connectionId: state.connection_id,
-          remoteConnectionId: state.remote_connection_id,
-          secretHeldRemotely: row !== undefined && row.has_value === 0 && state.remote_connection_id !== null,
-          deletedOnRemote: state.deleted_on_remote === 1,
-          conflict: state.conflict_copy !== null,
-          lastSyncedAt: state.last_synced_ms === null ? null : new Date(state.last_synced_ms).toISOString(),
-          error: stopped ? parseFailure(stopped.stopped_error) : null,
+      const states = new Map(repository.states(ids).map((state) => [state.connection_id, state]))
+      const stoppedByRemote = new Map<string, Map<string, string | null>>()
+      const answers: ConnectionSyncState[] = []
+      for (const id of new Set(ids)) {
+        const row = repository.row(id)
+        if (!row || row.remote_key === '') continue
+        let stopped = stoppedByRemote.get(row.remote_key)
+        if (!stopped) {
+          stopped = new Map(
+            repository.stopped(row.remote_key).map((entry) => [entry.connection_id, entry.stopped_error]),
+          )
+          stoppedByRemote.set(row.remote_key, stopped)
         }
-      })
+        const state = states.get(id)
+        const remoteConnectionId = state?.remote_connection_id ?? null
+        answers.push({
+          connectionId: id,
+          remoteConnectionId,
+          secretHeldRemotely: row.has_value === 0 && remoteConnectionId !== null,
+          deletedOnRemote: state?.deleted_on_remote === 1,
+          conflict: state !== undefined && state.conflict_copy !== null,
+          lastSyncedAt: state?.last_synced_ms == null ? null : new Date(state.last_synced_ms).toISOString(),
+          error: parseFailure(stopped.get(id) ?? null),
+        })
+      }
+      return answers
     })
   }
 
