@@ -41,6 +41,13 @@ const REF = 'id, display_name, piece_name, external_id'
 const REFRESH_FAILING =
   'last_refresh_failure_ms IS NOT NULL AND (last_refresh_success_ms IS NULL OR last_refresh_failure_ms >= last_refresh_success_ms)'
 
+/**
+ * An expired token counts as expired whether it is still ACTIVE or the refresher has already set
+ * ERROR because it cannot renew it (NEEDS_SIGN_IN, src/shared/contract/oauth.ts): the person's
+ * question, "what has expired?", has the same answer either way.
+ */
+const EXPIRED_AT = `(status = 'ACTIVE' OR (status = 'ERROR' AND status_reason LIKE 'needs\\_sign\\_in%' ESCAPE '\\')) AND token_expires_ms <= ?`
+
 const refOf = (row: RefRow) => ({
   id: row.id,
   displayName: row.display_name,
@@ -73,13 +80,15 @@ export function createHealth(deps: HealthDependencies) {
     ).map((row) => ({ ...refOf(row), ...flowsOf(db, row.id) }))
     const expiryRows = (where: string, ...params: number[]) =>
       rows<RefRow & { token_expires_ms: number }>(
-        `SELECT ${REF}, token_expires_ms FROM connections WHERE status = 'ACTIVE' AND ${where} ORDER BY token_expires_ms, id LIMIT ?`,
+        `SELECT ${REF}, token_expires_ms FROM connections WHERE ${where} ORDER BY token_expires_ms, id LIMIT ?`,
         ...params,
       )
-    const expired = expiryRows('token_expires_ms <= ?', now).map((row) => expiry(session, row))
-    const expiring = expiryRows('token_expires_ms > ? AND token_expires_ms <= ?', now, soon).map((row) =>
-      expiry(session, row),
-    )
+    const expired = expiryRows(EXPIRED_AT, now).map((row) => expiry(session, row))
+    const expiring = expiryRows(
+      `status = 'ACTIVE' AND token_expires_ms > ? AND token_expires_ms <= ?`,
+      now,
+      soon,
+    ).map((row) => expiry(session, row))
     const refreshFailures = rows<
       RefRow & {
         last_refresh_failure_reason: string | null
@@ -100,7 +109,7 @@ export function createHealth(deps: HealthDependencies) {
     const counts = {
       errors: count(`status = 'ERROR'`),
       missing: count(`status = 'MISSING'`),
-      expired: count(`status = 'ACTIVE' AND token_expires_ms <= ?`, now),
+      expired: count(EXPIRED_AT, now),
       expiring: count(`status = 'ACTIVE' AND token_expires_ms > ? AND token_expires_ms <= ?`, now, soon),
       refreshFailures: count(`status <> 'MISSING' AND ${REFRESH_FAILING}`),
     }

@@ -108,6 +108,19 @@ describe('health.summary', () => {
     expect((await h.errorOf('settings.set', { expiringSoonDays: 0 })).params.message).toMatch(/1 to 30/)
   })
 
+  it('counts a token the refresher marked "needs sign-in" as expired, and once in the badge', async () => {
+    const gone = await token('Gone', -HOUR_S)
+    h.session.db
+      .prepare(
+        `UPDATE connections SET status = 'ERROR', status_reason = 'needs_sign_in: no refresh token' WHERE id = ?`,
+      )
+      .run(gone.id)
+    const result = await summary()
+    expect(result.expired.map((e) => e.id)).toEqual([gone.id])
+    expect(result.errors.map((e) => e.id)).toEqual([gone.id])
+    expect(result.attention).toBe(1)
+  })
+
   it('needs an unlocked vault', async () => {
     await h.call('vault.lock')
     expect((await h.errorOf('health.summary', {})).code).toBe('VAULT_LOCKED')

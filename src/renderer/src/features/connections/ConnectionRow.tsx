@@ -1,6 +1,7 @@
 import { memo } from 'react'
 import type { AppConnection } from '../../../../shared/contract'
-import { EXPIRING_SOON_MS } from '../../../../shared/contract/connections'
+import { expiringSoonMsOf } from '../../../../shared/connection-health'
+import { useSettingsStore } from '../../stores/settings-store'
 import { SyncBadges } from '../sync/SyncBadges'
 import { StatusBadge } from './StatusBadge'
 import { agoText, expiryText, pieceLabel, ownerText, projectsText, typeLabel } from './format'
@@ -15,11 +16,11 @@ interface Props {
   onPick(index: number): void
 }
 
-/** Red once expired, amber within EXPIRING_SOON_MS: the same thresholds as the badge. */
-function expiryClass(connection: AppConnection, now: number): string {
+/** Red once expired, amber within the settings' look-ahead: the same thresholds as the badge. */
+function expiryClass(connection: AppConnection, now: number, soonMs: number): string {
   const at = Date.parse(connection.health.tokenExpiresAt ?? '')
   if (at <= now) return 'expiry expired'
-  return at - now <= EXPIRING_SOON_MS ? 'expiry soon' : 'expiry'
+  return at - now <= soonMs ? 'expiry soon' : 'expiry'
 }
 
 /** One virtual row: absolutely placed, cheap to render, skipped by memo unless its data changed. */
@@ -31,6 +32,7 @@ export const ConnectionRow = memo(function ConnectionRow({
   now,
   onPick,
 }: Props) {
+  const soonDays = useSettingsStore((s) => s.settings.expiringSoonDays)
   const style = { transform: `translateY(${start}px)` }
   if (!connection) {
     return (
@@ -63,7 +65,9 @@ export const ConnectionRow = memo(function ConnectionRow({
       <div role="gridcell" className="cell-status">
         <StatusBadge connection={connection} now={now} />
         <SyncBadges connection={connection} />
-        {expiry ? <span className={expiryClass(connection, now)}>{expiry}</span> : null}
+        {expiry ? (
+          <span className={expiryClass(connection, now, expiringSoonMsOf(soonDays))}>{expiry}</span>
+        ) : null}
       </div>
       <div role="gridcell">{connection.scope === 'PLATFORM' ? 'Platform' : 'Project'}</div>
       <div role="gridcell" className="cell-muted">

@@ -1,5 +1,6 @@
 import type { AppConnection } from '../../../../shared/contract'
-import { healthOf } from '../../../../shared/connection-health'
+import { expiringSoonMsOf, healthOf } from '../../../../shared/connection-health'
+import { useSettingsStore } from '../../stores/settings-store'
 
 /**
  * The connection's health, not only its stored status: an ACTIVE connection whose token has
@@ -7,7 +8,9 @@ import { healthOf } from '../../../../shared/connection-health'
  * the provider's reason stands right beside it, not hidden in a tooltip.
  */
 export function StatusBadge({ connection, now = Date.now() }: { connection: AppConnection; now?: number }) {
-  const health = healthOf(connection, now)
+  // The settings' look-ahead, so this badge and the Health view call the same tokens "expiring".
+  const soonDays = useSettingsStore((s) => s.settings.expiringSoonDays)
+  const health = healthOf(connection, now, expiringSoonMsOf(soonDays))
   const reason = health.state === 'error' ? connection.statusReason : null
   return (
     <span className="status" title={health.detail ?? undefined}>

@@ -1,7 +1,10 @@
 import type { ComponentType } from 'react'
 import { AccountView } from '../account/AccountView'
 import { AuditView } from '../audit/AuditView'
+import { BackupView } from '../backup/BackupView'
 import { ConnectionsScreen } from '../connections/ConnectionsScreen'
+import { HealthView } from '../health/HealthView'
+import { useHealthBadge } from '../health/useHealthBadge'
 import { PoliciesView } from '../policies/PoliciesView'
 import { ReplaceView } from '../replace/ReplaceView'
 import { SyncView, useSyncBadge } from '../sync/SyncView'
@@ -32,6 +35,14 @@ export const VIEWS: ViewEntry[] = [
     icon: '🔑',
     description: 'Every connection, its secret and its health',
     component: ConnectionsScreen,
+  },
+  {
+    id: 'health',
+    label: 'Health',
+    icon: '♥',
+    description: 'Errors, missing connections, expiring tokens, refresh and sync problems',
+    component: HealthView,
+    useBadge: useHealthBadge,
   },
   {
     id: 'replace',
@@ -68,6 +79,13 @@ export const VIEWS: ViewEntry[] = [
     description: 'Remotes, how their sync stands, and conflicts to settle',
     component: SyncView,
     useBadge: useSyncBadge,
+  },
+  {
+    id: 'backup',
+    label: 'Backup & import',
+    icon: '⤓',
+    description: 'Encrypted backup and restore, import from other managers, plaintext export',
+    component: BackupView,
   },
 ]
 

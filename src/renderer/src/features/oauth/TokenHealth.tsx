@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react'
-import { healthOf } from '../../../../shared/connection-health'
+import { expiringSoonMsOf, healthOf } from '../../../../shared/connection-health'
 import type { AppConnection } from '../../../../shared/contract'
 import { NEEDS_SIGN_IN, oauthFailureCode } from '../../../../shared/contract/oauth'
 import { api, asAppError } from '../../stores/api'
 import { useConnectionsQuery } from '../../stores/connections-query-store'
+import { useSettingsStore } from '../../stores/settings-store'
 import { handleLockedError } from '../../stores/vault-store'
 import { formatDate, relativeTime } from '../connections/format'
 import { useNow } from '../connections/useNow'
@@ -42,7 +43,8 @@ function needsReconnect(connection: AppConnection, now: number): boolean {
  */
 export function TokenHealth({ connection }: { connection: AppConnection }) {
   const now = useNow()
-  const health = healthOf(connection, now)
+  const soonDays = useSettingsStore((s) => s.settings.expiringSoonDays)
+  const health = healthOf(connection, now, expiringSoonMsOf(soonDays))
   const { tokenExpiresAt, lastRefreshFailureReason, refreshAttempts } = connection.health
   const last = lastRefresh(connection)
   const reason = lastRefreshFailureReason ?? (connection.status === 'ERROR' ? connection.statusReason : null)
