@@ -19,9 +19,28 @@ export interface CallResult {
 
 export type HttpCall = (method: string, path: string, options: CallOptions) => Promise<CallResult>
 
-/** Never let the API key into a message, whatever a server echoes back. */
-export function scrubber(apiKey: string): (text: string) => string {
-  return (text) => (apiKey.length >= 4 ? text.split(apiKey).join('[API key]') : text)
+/** Never let the API key, or a secret this request carried, into a message, whatever a server echoes back. */
+export function scrubber(apiKey: string, secrets: string[] = []): (text: string) => string {
+  const hidden = [apiKey, ...secrets].filter((item) => item.length >= 4).sort((a, b) => b.length - a.length)
+  return (text) => hidden.reduce((result, item) => result.split(item).join('[hidden]'), text)
+}
+
+/** The string leaves of a request's `value` (the connection's secret), except its type tag. */
+function secretsIn(body: unknown): string[] {
+  if (typeof body !== 'object' || body === null || !('value' in body)) return []
+  const found: string[] = []
+  const walk = (node: unknown, key: string, depth: number): void => {
+    if (depth > 8) return
+    if (typeof node === 'string') {
+      if (key !== 'type') found.push(node)
+    } else if (Array.isArray(node)) {
+      for (const item of node) walk(item, key, depth + 1)
+    } else if (typeof node === 'object' && node !== null) {
+      for (const [name, item] of Object.entries(node)) walk(item, name, depth + 1)
+    }
+  }
+  walk((body as { value: unknown }).value, '', 0)
+  return found
 }
 
 function hostOf(baseUrl: string): string {
@@ -48,10 +67,10 @@ function buildUrl(baseUrl: string, path: string, query: CallOptions['query']): s
 export function createHttpCall(target: RemoteTarget, deps: RemoteClientDeps): HttpCall {
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const host = hostOf(target.baseUrl)
-  const scrub = scrubber(target.apiKey)
 
   return async (method, path, options) => {
     if (options.signal.aborted) throw cancelled()
+    const scrub = scrubber(target.apiKey, secretsIn(options.body))
     // One controller per exchange, fed by the caller's signal and the timeout. Not AbortSignal.any:
     // a sync run's signal lives for thousands of requests, and its listeners must not pile up.
     const exchange = new AbortController()

@@ -49,11 +49,12 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** Params worth keeping for the UI: plain scalars only, so nothing nested (a value, a token) rides along. */
-function scalarParams(params: unknown): Record<string, unknown> | undefined {
+function scalarParams(params: unknown, scrub: (text: string) => string): Record<string, unknown> | undefined {
   if (!isRecord(params)) return undefined
   const kept: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(params)) {
-    if (['string', 'number', 'boolean'].includes(typeof value)) kept[key] = value
+    if (typeof value === 'string') kept[key] = scrub(value)
+    else if (typeof value === 'number' || typeof value === 'boolean') kept[key] = value
   }
   return kept
 }
@@ -106,7 +107,7 @@ export function remoteErrorFromResponse(input: {
   let text: string | undefined
   if (isRecord(body)) {
     if (typeof body.code === 'string') remoteCode = body.code
-    params = scalarParams(body.params)
+    params = scalarParams(body.params, input.scrub)
     if (typeof params?.message === 'string') text = params.message
     else if (typeof body.message === 'string') text = body.message
     else if (typeof body.error === 'string' && typeof body.code === 'string') text = body.error
