@@ -25,14 +25,25 @@ export function scrubber(apiKey: string, secrets: string[] = []): (text: string)
   return (text) => hidden.reduce((result, item) => result.split(item).join('[hidden]'), text)
 }
 
-/** The string leaves of a request's `value` (the connection's secret), except its type tag. */
+// Fields of a value that are not secret and too common to hide from a message without mangling it.
+const PLAIN_FIELDS = new Set([
+  'type',
+  'scope',
+  'token_type',
+  'grant_type',
+  'authorization_method',
+  'redirect_url',
+  'token_url',
+])
+
+/** The string leaves of a request's `value` (the connection's secret), except its plain fields. */
 function secretsIn(body: unknown): string[] {
   if (typeof body !== 'object' || body === null || !('value' in body)) return []
   const found: string[] = []
   const walk = (node: unknown, key: string, depth: number): void => {
     if (depth > 8) return
     if (typeof node === 'string') {
-      if (key !== 'type') found.push(node)
+      if (!PLAIN_FIELDS.has(key)) found.push(node)
     } else if (Array.isArray(node)) {
       for (const item of node) walk(item, key, depth + 1)
     } else if (typeof node === 'object' && node !== null) {
