@@ -65,7 +65,6 @@ interface ListOptions {
   sort: string
   order?: string
   limit?: number
-  cursor?: string
   all?: boolean
   json?: boolean
 }
@@ -107,15 +106,14 @@ export function registerConnectionCommands(program: Command, context: CliContext
       `rows to show (default ${10}; pages of ${PAGE} are fetched as needed)`,
       whole('--limit'),
     )
-    .option('--cursor <cursor>', 'continue from a previous page (its "next")')
     .option('--all', 'every matching connection')
-    .option('--json', 'JSON for machines: {"data": [...], "next": cursor or null}')
+    .option('--json', 'JSON for machines: {"data": [...], "more": true when rows were left out}')
     .action(async (options: ListOptions) => {
       const filter = filterOf(options)
       const wanted = options.all ? Infinity : (options.limit ?? 10)
       await context.withVault('list', async (client) => {
         const rows: AppConnection[] = []
-        let cursor = options.cursor
+        let cursor: string | undefined
         let next: string | null = null
         const bar = progress(context.stderr, 'Listing')
         do {
@@ -130,8 +128,10 @@ export function registerConnectionCommands(program: Command, context: CliContext
           bar.update(rows.length)
         } while (next && rows.length < wanted)
         bar.done()
-        context.stdout.write(options.json ? json({ data: rows, next }) : connectionRows(rows))
-        if (!options.json && next) context.say(`More: latchkey list --cursor ${next} (or --all)`)
+        // A cursor is signed with a key of the vault session that made it, so it cannot outlive
+        // this command: only whether more rows match is told.
+        context.stdout.write(options.json ? json({ data: rows, more: next !== null }) : connectionRows(rows))
+        if (!options.json && next) context.say('More rows match: raise --limit, or use --all.')
       })
     })
 
