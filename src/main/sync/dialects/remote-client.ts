@@ -8,12 +8,18 @@
  * - ensure-created.ts: ensureCreated() and recreate() — creates that are safe to repeat after a lost
  *   answer or a crash (Weavz rotation = delete + create).
  *
- * Tests: start the sync test server with
- *   const server = await startSyncServer({ dialect: 'activepieces' })   // test/support/sync-server
+ * Tests: start the sync test server (test/support/sync-server) with
+ *   const server = await startSyncServer({ dialect: 'activepieces' })   // or 'weavz'; dbFile to persist
  *   const client = createRemoteClient(server.target, { fetch, clock })
- * `server.target` is a ready RemoteTarget (base URL, API key, project/org) for the chosen dialect;
- * `server.faults` switches failures per test, `server.writes()` lists every write the server applied
- * (for "no duplicate creation"), `server.rows()` the connections it holds; `await server.close()`.
+ * `server.target` is a ready RemoteTarget for that dialect (`targetFor(d)` for the other; the server
+ * speaks both unless `serves` narrows it). `server.faults.add({ kind, match?, times? })` switches on
+ * latency | status | rate-limit | reset | lost-response | hang; `faults.offline()/online()` close and
+ * reopen the port. `server.writes()` lists every applied write (create/update/metadata/delete/
+ * replace) for "no duplicate creation"; `server.rows(d)` the rows it holds, values included;
+ * `seed(d, rows)` inserts with chosen `createdMs` (pile hundreds into one second); `setNow(fn)` sets
+ * its clock; `addFlow({ draftRefs, publishedRefs })` makes flows that reference externalIds;
+ * `issueAuthorizationCode({ clientId, redirectUrl, codeVerifier })` makes a code an Activepieces
+ * upsert can claim. `await server.close()`.
  */
 import type { ConnectionValue } from '../../../shared/contract/connections'
 import type { Clock } from '../../adapters/clock'
