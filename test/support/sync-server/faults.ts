@@ -5,6 +5,7 @@ import type { ServerDialect } from './store'
  * - status: answer `status` (default 500) without handling the request
  * - rate-limit: 429 with Retry-After `retryAfterSeconds` (default 1), without handling
  * - reset: handle the request (a write is applied), then cut the socket halfway through the body
+ *   (an answer without a body, such as 204, arrives whole)
  * - lost-response: handle the request (a write is applied), then close the socket before a byte goes out
  * - hang: never answer (the socket stays open until the client gives up or the server closes)
  */
