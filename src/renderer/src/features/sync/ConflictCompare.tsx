@@ -21,7 +21,8 @@ const metadataText = (metadata: Record<string, unknown> | null) =>
 interface Row {
   label: string
   local: string
-  remote: string
+  /** null: the remote does not say (Weavz's list carries no type), which is no difference. */
+  remote: string | null
 }
 
 /** Metadata only: the remote never returns a secret, and the local one stays behind Reveal. */
@@ -30,7 +31,7 @@ function rowsOf({ local, remote }: SyncConflict): Row[] {
   return [
     { label: 'Name', local: local.displayName, remote: remote.displayName },
     { label: 'Piece', local: local.pieceName, remote: remote.pieceName },
-    { label: 'Type', local: typeLabel(local.type), remote: typeLabel(remote.type) },
+    { label: 'Type', local: typeLabel(local.type), remote: remote.type ? typeLabel(remote.type) : null },
     { label: 'Status', local: STATUS_WORDS[local.status], remote: STATUS_WORDS[remote.status] },
     {
       label: 'Projects',
@@ -100,7 +101,7 @@ export function ConflictCompare({ conflict, remoteName }: { conflict: SyncConfli
           </thead>
           <tbody>
             {rowsOf(conflict).map((row) => {
-              const differs = row.local !== row.remote
+              const differs = row.remote !== null && row.local !== row.remote
               return (
                 <tr key={row.label} className={differs ? 'differs' : undefined}>
                   <th scope="row">
@@ -108,13 +109,17 @@ export function ConflictCompare({ conflict, remoteName }: { conflict: SyncConfli
                     {differs ? <span className="conflict-differs"> (differs)</span> : null}
                   </th>
                   <td>{row.local}</td>
-                  <td>{row.remote}</td>
+                  <td>{row.remote ?? <span className="muted">Not said by the remote</span>}</td>
                 </tr>
               )
             })}
             <tr>
               <th scope="row">Secret</th>
-              <td>Kept here; reveal below (recorded in the audit trail).</td>
+              <td>
+                {conflict.local.hasValue
+                  ? 'Kept here; reveal below (recorded in the audit trail).'
+                  : 'Held by the remote; not on this device.'}
+              </td>
               <td>Never returned by the server.</td>
             </tr>
           </tbody>

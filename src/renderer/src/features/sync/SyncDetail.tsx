@@ -6,11 +6,11 @@ import { remotesSelectors, useRemotesStore } from './remotes-store'
 import { syncFlags } from './SyncBadges'
 import { SYNC_VIEW } from './view-id'
 
-const STATE_WORDS: Record<SyncState, string> = {
-  LOCAL: 'Local only',
-  SYNCED: 'In sync',
-  PENDING: 'Changed here; waiting to go out',
-  CONFLICT: 'Conflict',
+const STATE_WORDS: Record<SyncState, (remote: string) => string> = {
+  LOCAL: () => 'Local only',
+  SYNCED: (remote) => `In sync with ${remote}`,
+  PENDING: (remote) => `Changed here; goes to ${remote} with the next sync`,
+  CONFLICT: (remote) => `In conflict with ${remote}`,
 }
 
 /** The detail panel's Sync line: which remote, how it stands, and each flag with its meaning in full. */
@@ -23,7 +23,7 @@ export function SyncDetail({ connection }: { connection: AppConnection }) {
   return (
     <div className="sync-detail">
       <span>
-        {STATE_WORDS[connection.syncState]} with {remoteName}
+        {STATE_WORDS[connection.syncState](remoteName)}
         {state?.lastSyncedAt ? (
           <span className="muted small"> · last synced {formatDate(state.lastSyncedAt)}</span>
         ) : null}

@@ -3,6 +3,7 @@ import { agoText } from '../connections/format'
 import { useNow } from '../connections/useNow'
 import { useNavigationStore } from '../navigation/navigation-store'
 import { overallProgress, summarize, useSyncStore, type SyncSummary } from './sync-store'
+import { failureShort } from './failure-words'
 import { progressText } from './progress-text'
 import { useSyncEvents } from './use-sync-events'
 import { SYNC_VIEW } from './view-id'
@@ -10,6 +11,8 @@ import './sync.css'
 
 const plural = (count: number, one: string, many: string) =>
   `${count.toLocaleString()} ${count === 1 ? one : many}`
+
+const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
 
 function idleText(summary: SyncSummary, now: number): string {
   const waiting = summary.pending > 0 ? `${plural(summary.pending, 'change', 'changes')} waiting · ` : ''
@@ -34,9 +37,12 @@ export function SyncIndicator() {
   const summary = summarize(statuses)
   const overall = overallProgress(progress)
   const first = Object.values(progress)[0]
-  const problem = summary.error
-    ? `${summary.remotes > 1 ? `${summary.error.remoteName}: ` : ''}${summary.error.message}`
-    : error?.params.message
+  const from = summary.error && summary.remotes > 1 ? `${summary.error.remoteName}: ` : ''
+  // The header has room for a few words; the whole sentence is the tooltip and in the Sync view.
+  const problem = summary.error ? `${from}${summary.error.message}` : error?.params.message
+  const shortProblem = summary.error
+    ? `${from}${failureShort(summary.error.failure)}`
+    : 'open Sync for details'
   return (
     <div className="sync-indicator" role="group" aria-label="Sync">
       <button
@@ -46,10 +52,9 @@ export function SyncIndicator() {
         title={problem ?? 'Open the Sync view'}
       >
         <span role="status" className="sync-line-text">
-          {summary.running ? progressText(first, overall.done, overall.total) : idleText(summary, now)}
-          {problem && !summary.running ? (
-            <span className="sync-error-text"> · Sync failed: {problem}</span>
-          ) : null}
+          {summary.running
+            ? progressText(first, overall.done, overall.total)
+            : sentence(`${problem ? `Sync failed: ${shortProblem} · ` : ''}${idleText(summary, now)}`)}
         </span>
         {summary.conflicts > 0 ? (
           <span className="badge badge-warn">{plural(summary.conflicts, 'conflict', 'conflicts')}</span>

@@ -25,4 +25,23 @@ const ADVICE: Record<RemoteFailure, string> = {
 export const failureAdvice = (failure: RemoteFailure | null): string | null =>
   failure === null ? null : ADVICE[failure]
 
+/** The header's few words for a failed sync; the sentence and the advice are in the Sync view. */
+const SHORT: Record<RemoteFailure, string> = {
+  dns: 'server name not found',
+  tls: 'certificate refused',
+  refused: 'server not answering',
+  timeout: 'timed out',
+  reset: 'connection cut',
+  offline: 'offline',
+  unauthorized: 'API key refused',
+  forbidden: 'no permission',
+  'wrong-path': 'wrong base URL',
+  'not-dialect': 'not that kind of server',
+  http: 'server error',
+  unsupported: 'not supported',
+}
+
+export const failureShort = (failure: RemoteFailure | null): string =>
+  failure === null ? 'open Sync for details' : SHORT[failure]
+
 export const DIALECT_LABELS = { activepieces: 'Activepieces', weavz: 'Weavz' } as const

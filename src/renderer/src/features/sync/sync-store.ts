@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { RemoteSyncStatus, SyncConflict, SyncPhase } from '../../../../shared/contract'
+import type { RemoteFailure, RemoteSyncStatus, SyncConflict, SyncPhase } from '../../../../shared/contract'
 import type { AppError } from '../../../../shared/errors'
 import { api, asAppError } from '../../stores/api'
 import { handleLockedError } from '../../stores/vault-store'
@@ -112,7 +112,7 @@ export interface SyncSummary {
   lastSuccessAt: string | null
   neverSynced: boolean
   /** The first remote whose last run failed, with its name. */
-  error: { remoteName: string; message: string } | null
+  error: { remoteName: string; message: string; failure: RemoteFailure | null } | null
 }
 
 export function summarize(statuses: RemoteSyncStatus[]): SyncSummary {
@@ -123,7 +123,12 @@ export function summarize(statuses: RemoteSyncStatus[]): SyncSummary {
     if (status.lastSuccessAt === null) neverSynced = true
     else if (lastSuccessAt === null || status.lastSuccessAt < lastSuccessAt)
       lastSuccessAt = status.lastSuccessAt
-    if (!error && status.lastError) error = { remoteName: status.name, message: status.lastError.message }
+    if (!error && status.lastError)
+      error = {
+        remoteName: status.name,
+        message: status.lastError.message,
+        failure: status.lastError.failure,
+      }
   }
   return {
     remotes: statuses.length,

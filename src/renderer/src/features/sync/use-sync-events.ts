@@ -15,8 +15,12 @@ export function useSyncEvents(): void {
     const offStatus = window.latchkey.on('sync.statusChanged', (status) => {
       const wasRunning = useSyncStore.getState().statuses.find((s) => s.remoteId === status.remoteId)?.running
       useSyncStore.getState().statusChanged(status)
-      // A finished run may have pulled anything: badges are read again as rows show them.
-      if (wasRunning && !status.running) useConnectionSyncStore.getState().forget()
+      // A finished run may have pulled anything: badges are read again as rows show them, and the
+      // remotes' connection and pending counts are read again.
+      if (wasRunning && !status.running) {
+        useConnectionSyncStore.getState().forget()
+        void useRemotesStore.getState().load()
+      }
     })
     const offProgress = window.latchkey.on('sync.progress', ({ remoteId, phase, done, total }) =>
       useSyncStore.getState().progressed(remoteId, { phase, done, total }),
