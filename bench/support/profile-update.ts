@@ -34,6 +34,18 @@ async function main(): Promise<void> {
       `SELECT remote_key, piece_name, external_id FROM connections WHERE external_id GLOB 'ext_*' AND rowid % 20 = 0 ORDER BY rowid LIMIT 5000`,
     )
     .all() as { remote_key: string; piece_name: string; external_id: string }[]
+  // PAGES=1: how many pages each batch writes to the WAL, on both sides. A passive checkpoint before
+  // a batch leaves every frame copied, so the batch's commit starts the WAL over and the frame count
+  // after it is what it wrote (the checkpoints cost both sides the same; times then read high).
+  const pages = { latchkey: [] as number[], floor: [] as number[] }
+  const framesOf = (handle: typeof db) =>
+    (handle.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]!.log
+  const counted = async (side: 'latchkey' | 'floor', handle: typeof db, work: () => unknown) => {
+    if (!process.env.PAGES) return work()
+    framesOf(handle)
+    await work()
+    pages[side].push(framesOf(handle))
+  }
   const generate = createGenerator({ ...spec, seed: spec.seed + 3 })
   let next = 0
   const batches = Number(process.env.BATCHES ?? 10)
@@ -50,12 +62,14 @@ async function main(): Promise<void> {
           remoteId: target.remote_key === '' ? null : target.remote_key,
         }
       })
-      await copy.bench.call('connections.upsertBatch', { items })
+      await counted('latchkey', db, () => copy.bench.call('connections.upsertBatch', { items }))
     },
     (round) =>
-      floor.upsertBatch(
-        Array.from({ length: 500 }, (_u, i) =>
-          floor.existing(((((round * 500 + i) * 7919) % 5000) + 1) * 20 - 1, next++),
+      counted('floor', floor.db, () =>
+        floor.upsertBatch(
+          Array.from({ length: 500 }, (_u, i) =>
+            floor.existing(((((round * 500 + i) * 7919) % 5000) + 1) * 20 - 1, next++),
+          ),
         ),
       ),
   )
@@ -63,6 +77,10 @@ async function main(): Promise<void> {
   console.log(
     `latchkey ${Math.round((batches * 500) / (sum(times.latchkey) / 1000))}/s, floor ${Math.round((batches * 500) / (sum(times.floor) / 1000))}/s, ratio ${(sum(times.floor) / sum(times.latchkey)).toFixed(3)}`,
   )
+  if (process.env.PAGES)
+    console.log(
+      `pages written per batch of 500: latchkey ${pages.latchkey.join(' ')}; floor ${pages.floor.join(' ')}`,
+    )
   floor.close()
   removeDir(floorDir)
   await copy.dispose()

@@ -12,7 +12,8 @@ type Counted = { value: string; count: number }
 export const facetsQueries: Sql[] = [
   { sql: 'SELECT piece_name AS value, count(*) AS count FROM connections GROUP BY piece_name', params: [] },
   {
-    sql: 'SELECT project_id AS value, count(*) AS count FROM connection_projects GROUP BY project_id',
+    sql: `SELECT p.value AS value, count(*) AS count FROM connections c, json_each(c.project_ids) p
+      WHERE c.project_ids <> '[]' GROUP BY p.value`,
     params: [],
   },
   { sql: 'SELECT remote_key AS value, count(*) AS count FROM connections GROUP BY remote_key', params: [] },

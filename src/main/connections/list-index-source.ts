@@ -79,9 +79,8 @@ const NOTERS: { event: string; table: string; noted: string[] }[] = [
   { event: 'INSERT', table: 'connections', noted: ['new.id'] },
   { event: 'UPDATE', table: 'connections', noted: ['old.id', 'new.id'] },
   { event: 'DELETE', table: 'connections', noted: ['old.id'] },
-  { event: 'INSERT', table: 'connection_projects', noted: ['new.connection_id'] },
-  { event: 'UPDATE', table: 'connection_projects', noted: ['old.connection_id', 'new.connection_id'] },
-  { event: 'DELETE', table: 'connection_projects', noted: ['old.connection_id'] },
+  // A connection's projects are a column of its row (migration 006): the UPDATE above notes a change
+  // to them, made through connection_projects' view as well.
 ]
 const noterName = ({ event, table }: (typeof NOTERS)[number]) =>
   `latchkey_list_${table}_${event.toLowerCase()}`

@@ -113,9 +113,7 @@ function whereOf(filter: ListFilter): Sql {
     params.push(filter.remoteId ?? '')
   }
   if (filter.projectId !== undefined) {
-    terms.push(
-      'EXISTS (SELECT 1 FROM connection_projects p WHERE p.connection_id = c.id AND p.project_id = ?)',
-    )
+    terms.push('EXISTS (SELECT 1 FROM json_each(c.project_ids) p WHERE p.value = ?)')
     params.push(filter.projectId)
   }
   const expiry = expiryBounds(filter)

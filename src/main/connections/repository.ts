@@ -21,6 +21,8 @@ export interface ConnectionWrite {
   syncState: SyncState
   nowMs: number
   tokenExpiresMs: number | null
+  /** The project ids as the row stores them: writtenProjectIds as JSON (projectIdsJson). */
+  projectIds: string
 }
 
 type RewriteParameters = [
@@ -34,6 +36,7 @@ type RewriteParameters = [
   nowMs: number,
   tokenExpiresMs: number | null,
   rotatedMs: number,
+  projectIds: string,
   keyVersion: number,
   envelope: Buffer,
   rowid: number,
@@ -78,20 +81,18 @@ export function createConnectionsRepository(db: Database.Database) {
 
   const byId = db.prepare<[string], ConnectionRow>(`${ROW} WHERE c.id = ?`)
   // Without has_value: an upsert writes a value whatever was there, so it need not look. With its
-  // projects, as setProjects orders them: one statement where a rewrite took two.
+  // projects (a column of the row since migration 006), which a rotation keeps.
   const byNaturalKey = db.prepare<[string, string, string], ExistingRow>(
-    `SELECT c.rowid AS rowid, ${CONNECTION_COLUMNS},
-       (SELECT json_group_array(project_id) FROM
-         (SELECT project_id FROM connection_projects WHERE connection_id = c.id ORDER BY project_id)) AS project_ids
+    `SELECT c.rowid AS rowid, ${CONNECTION_COLUMNS}, c.project_ids
      FROM connections c WHERE c.remote_key = ? AND c.piece_name = ? AND c.external_id = ?`,
   )
-  // The value is a column of the row (migration 005): a write is one row, one page. Positional
-  // parameters, as rewriteRow's below.
+  // The value (migration 005) and the project ids (migration 006) are columns of the row: a write is
+  // one row, one page. Positional parameters, as rewriteRow's below.
   const insertRow = db.prepare(
     `INSERT INTO connections (id, remote_key, external_id, display_name, type, piece_name, piece_version,
        scope, status, metadata, pre_select, sync_state, created_ms, updated_ms, token_expires_ms, last_rotated_ms,
-       value_key_version, value_envelope)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       project_ids, value_key_version, value_envelope)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   // A new value clears ERROR (as an Activepieces upsert does): the user has just supplied fresh
   // credentials. By rowid: the caller has just read the row, so SQLite need not find it by id again.
@@ -101,7 +102,7 @@ export function createConnectionsRepository(db: Database.Database) {
        scope = ?, status = 'ACTIVE', status_reason = NULL, metadata = ?,
        pre_select = ?, sync_state = ?, updated_ms = ?,
        token_expires_ms = ?, refresh_attempts = 0, last_rotated_ms = ?,
-       value_key_version = ?, value_envelope = ?
+       project_ids = ?, value_key_version = ?, value_envelope = ?
      WHERE rowid = ?`,
   )
   const renameRow = db.prepare<[string, string | null, string, number, string]>(
@@ -116,19 +117,15 @@ export function createConnectionsRepository(db: Database.Database) {
   const clearPolicies = db.prepare<[string]>(
     'UPDATE connection_policies SET connection_id = NULL WHERE connection_id = ?',
   )
-  const deleteProjects = db.prepare<[string]>('DELETE FROM connection_projects WHERE connection_id = ?')
-  const insertProject = db.prepare<[string, string]>(
-    'INSERT OR IGNORE INTO connection_projects (connection_id, project_id) VALUES (?, ?)',
-  )
   const readValue = db.prepare<[string], { envelope: Buffer | null }>(
     'SELECT value_envelope AS envelope FROM connections WHERE id = ?',
   )
   const deleteValue = db.prepare<[string]>(
     'UPDATE connections SET value_key_version = NULL, value_envelope = NULL WHERE id = ?',
   )
-  const projectsOf = db.prepare<[string], { connection_id: string; project_id: string }>(
-    `SELECT connection_id, project_id FROM connection_projects
-     WHERE connection_id IN (SELECT value FROM json_each(?)) ORDER BY connection_id, project_id`,
+  const projectsOf = db.prepare<[string], { id: string; project_ids: string }>(
+    `SELECT id, project_ids FROM connections
+     WHERE id IN (SELECT value FROM json_each(?)) AND project_ids <> '[]'`,
   )
   const flowIdsOf = db.prepare<[string], { connection_id: string; flow_id: string }>(
     `SELECT connection_id, flow_id FROM flow_references
@@ -199,6 +196,7 @@ export function createConnectionsRepository(db: Database.Database) {
         write.nowMs,
         write.tokenExpiresMs,
         write.nowMs,
+        write.projectIds,
         write.keyVersion,
         write.envelope,
       ),
@@ -215,6 +213,7 @@ export function createConnectionsRepository(db: Database.Database) {
         write.nowMs,
         write.tokenExpiresMs,
         write.nowMs,
+        write.projectIds,
         write.keyVersion,
         write.envelope,
         previous.rowid,
@@ -225,26 +224,9 @@ export function createConnectionsRepository(db: Database.Database) {
       markMissing.run(reason, syncState, nowMs, id),
     /** Explicit rather than by ON DELETE: correct whether or not foreign keys are enforced. */
     deleteEverything(id: string): void {
-      deleteProjects.run(id)
       deleteFlows.run(id)
       clearPolicies.run(id)
       deleteRow.run(id)
-    },
-    /**
-     * `existing`: the row as byNaturalKey read it, with its projects; none when the row was inserted
-     * in this transaction, so it has no project rows to clear. An existing row whose projects stay
-     * the same (a credential rotation) is left alone: deleting and inserting the same rows dirties
-     * two pages per connection for nothing.
-     */
-    setProjects(id: string, projectIds: readonly string[], existing?: ExistingRow): void {
-      if (existing) {
-        const wanted = writtenProjectIds(projectIds)
-        const current = JSON.parse(existing.project_ids) as string[]
-        if (current.length === wanted.length && current.every((projectId, i) => projectId === wanted[i]))
-          return
-        deleteProjects.run(id)
-      }
-      for (const projectId of projectIds) insertProject.run(id, projectId)
     },
     readValue: (id: string) => readValue.get(id)?.envelope ?? null,
     deleteValue: (id: string) => deleteValue.run(id),
@@ -252,7 +234,9 @@ export function createConnectionsRepository(db: Database.Database) {
     related(ids: readonly string[]): Related {
       const json = JSON.stringify(ids)
       return {
-        projectIds: group(projectsOf.all(json), (row) => [row.connection_id, row.project_id]),
+        projectIds: new Map(
+          projectsOf.all(json).map((row) => [row.id, JSON.parse(row.project_ids) as string[]]),
+        ),
         flowIds: group(flowIdsOf.all(json), (row) => [row.connection_id, row.flow_id]),
       }
     },
@@ -293,10 +277,18 @@ export function createConnectionsRepository(db: Database.Database) {
 
 export type ConnectionsRepository = ReturnType<typeof createConnectionsRepository>
 
-/** projectIds as setProjects leaves them and related() reads them: each once, in SQLite's byte order. */
+/**
+ * projectIds as a write stores them and related() reads them: each once, in SQLite's byte order
+ * (what connection_projects' view triggers keep them in, so SQL and the service agree).
+ */
 export function writtenProjectIds(projectIds: readonly string[]): string[] {
   if (projectIds.length < 2) return [...projectIds]
   return [...new Set(projectIds)].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+}
+
+/** The project_ids column of a write: writtenProjectIds as a JSON array. */
+export function projectIdsJson(projectIds: readonly string[]): string {
+  return projectIds.length === 0 ? '[]' : JSON.stringify(writtenProjectIds(projectIds))
 }
 
 /**

@@ -43,6 +43,7 @@ import { pickCopyField } from './copy-field'
 import {
   createConnectionsRepository,
   writtenProjectIds,
+  projectIdsJson,
   writtenRow,
   type ConnectionsRepository,
   type ConnectionWrite,
@@ -234,10 +235,10 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
       syncState: syncStateFor(remoteKey),
       nowMs,
       tokenExpiresMs: value.tokenExpiresMs,
+      projectIds: projectIdsJson(input.projectIds),
     }
     if (existing) repository.rewrite(write, existing)
     else repository.insert(write)
-    repository.setProjects(id, input.projectIds, existing)
     const connection = toConnection(writtenRow(write, existing), {
       projectIds: new Map([[id, writtenProjectIds(input.projectIds)]]),
       flowIds: new Map(),
@@ -334,6 +335,7 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
             syncState: syncStateFor(row.remote_key),
             nowMs,
             tokenExpiresMs: value.tokenExpiresMs,
+            projectIds: existing.project_ids,
           },
           existing,
         )

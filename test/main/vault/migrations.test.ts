@@ -452,6 +452,47 @@ describe('schema migrations', () => {
     expect((await t.call<AppConnection>('connections.get', { id: 'conn_delta' })).hasValue).toBe(false)
   })
 
+  it('after migration 006, SQL against connection_projects still reads and writes the links in the rows', async () => {
+    const dataDir = await vaultAtVersion(LATEST_SCHEMA_VERSION)
+    const t = await expectDataSurvives(dataDir, LATEST_SCHEMA_VERSION)
+    const db = t.core.vault.requireSession().db
+    const column = (id: string) =>
+      db.prepare('SELECT project_ids FROM connections WHERE id = ?').pluck().get(id) as string
+    const linked = (id: string) =>
+      db
+        .prepare('SELECT project_id FROM connection_projects WHERE connection_id = ? ORDER BY project_id')
+        .pluck()
+        .all(id)
+    const projectsOf = async (id: string) =>
+      (await t.call<AppConnection>('connections.get', { id })).projectIds
+    // the migration moved the links into the row, in byte order
+    expect(JSON.parse(column('conn_beta'))).toEqual(['proj_1', 'proj_2'])
+    expect(linked('conn_beta')).toEqual(['proj_1', 'proj_2'])
+    // an insert through the view lands in the row, in order, once; the service and a list see it
+    const insert = db.prepare('INSERT INTO connection_projects (connection_id, project_id) VALUES (?, ?)')
+    insert.run('conn_beta', 'proj_0')
+    insert.run('conn_beta', 'proj_0')
+    expect(JSON.parse(column('conn_beta'))).toEqual(['proj_0', 'proj_1', 'proj_2'])
+    expect(await projectsOf('conn_beta')).toEqual(['proj_0', 'proj_1', 'proj_2'])
+    const inProject = await t.call<Page<AppConnection>>('connections.list', { projectId: 'proj_0' })
+    expect(inProject.data.map((c) => c.id)).toEqual(['conn_beta'])
+    // a link for no connection is refused as the table's foreign key refused it
+    expect(() => insert.run('conn_nobody', 'proj_1')).toThrow(/FOREIGN KEY/)
+    // an update and a delete through the view land in the row
+    db.prepare(
+      `UPDATE connection_projects SET project_id = 'proj_9' WHERE connection_id = 'conn_beta' AND project_id = 'proj_1'`,
+    ).run()
+    expect(linked('conn_beta')).toEqual(['proj_0', 'proj_2', 'proj_9'])
+    db.prepare(`DELETE FROM connection_projects WHERE connection_id = 'conn_beta'`).run()
+    expect(column('conn_beta')).toBe('[]')
+    expect(await projectsOf('conn_beta')).toEqual([])
+    // the service's own write keeps them in the same order the view does
+    const written = await t.call<AppConnection>('connections.update', {
+      id: 'conn_alpha',
+      displayName: 'Alpha',
+    })
+    expect(written.projectIds).toEqual(linked('conn_alpha'))
+  })
   it('opens a vault already at the latest version as it is, every row intact', async () => {
     const dataDir = await vaultAtVersion(LATEST_SCHEMA_VERSION)
     const t = await expectDataSurvives(dataDir, LATEST_SCHEMA_VERSION)
