@@ -43,14 +43,19 @@ function readBackoff(db: Database.Database): BackoffRow {
 }
 
 /**
- * How long until the next attempt may run. Never longer than the delay itself, so a clock set back
- * (or a forged future time in the file) cannot lock the owner out for longer than the policy says.
+ * How long until the next attempt may run. A last failure in the future (the clock was set back,
+ * or the file says so) is moved to now, so the owner waits the policy's delay once, not until the
+ * clock catches up.
  */
 export function unlockWaitMs(db: Database.Database, nowMs: number): number {
   const { failures, lastFailureMs } = readBackoff(db)
   const delay = unlockDelayMs(failures)
   if (delay === 0 || lastFailureMs === null) return 0
-  return Math.max(0, Math.min(delay, lastFailureMs + delay - nowMs))
+  if (lastFailureMs > nowMs) {
+    db.prepare('UPDATE vault_header SET last_failed_unlock_ms = ? WHERE id = 1').run(nowMs)
+    return delay
+  }
+  return Math.max(0, lastFailureMs + delay - nowMs)
 }
 
 /** AUTHENTICATION with `retryAfterSeconds`, so the unlock screen can say how long to wait. */

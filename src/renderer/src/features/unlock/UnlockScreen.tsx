@@ -23,7 +23,11 @@ export function UnlockScreen() {
   const path = useVaultStore(vaultSelectors.path)
   const unlock = useVaultStore((s) => s.unlock)
   const unlockWithKeychain = useVaultStore((s) => s.unlockWithKeychain)
-  const wrongPassword = method === 'password' && error?.code === 'AUTHENTICATION'
+  // Refused before it ran (too many wrong passwords): main's message says how long to wait.
+  const waiting =
+    error?.code === 'AUTHENTICATION' &&
+    (error.params as { retryAfterSeconds?: number }).retryAfterSeconds !== undefined
+  const wrongPassword = method === 'password' && error?.code === 'AUTHENTICATION' && !waiting
 
   async function submit(event: FormEvent) {
     event.preventDefault()
