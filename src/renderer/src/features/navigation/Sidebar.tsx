@@ -13,8 +13,9 @@ function Badge({ useCount }: { useCount: NonNullable<ViewEntry['useBadge']> }) {
 }
 
 /**
- * The views, as 1Password's and Bitwarden's sidebars list vaults and tools. One tab stop: Tab
- * enters on the current view, arrow keys (and Home/End) move and open at once, as a tab list does.
+ * The views, as 1Password's and Bitwarden's sidebars list vaults and tools (a strip under the
+ * header in narrower windows). One tab stop: Tab enters on the current view, arrow keys (and
+ * Home/End) move and open at once, as a tab list does.
  */
 export function Sidebar() {
   const current = useNavigationStore(navigationSelectors.view)
@@ -29,8 +30,9 @@ export function Sidebar() {
 
   function onKeyDown(event: KeyboardEvent<HTMLUListElement>) {
     const at = VIEWS.findIndex((view) => view.id === current)
-    if (event.key === 'ArrowDown') moveTo(at + 1)
-    else if (event.key === 'ArrowUp') moveTo(at - 1)
+    // Down/Up in the column, Right/Left in the strip narrow windows show: both work in either.
+    if (event.key === 'ArrowDown' || event.key === 'ArrowRight') moveTo(at + 1)
+    else if (event.key === 'ArrowUp' || event.key === 'ArrowLeft') moveTo(at - 1)
     else if (event.key === 'Home') moveTo(0)
     else if (event.key === 'End') moveTo(VIEWS.length - 1)
     else return

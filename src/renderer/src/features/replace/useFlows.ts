@@ -18,7 +18,11 @@ export function useFlows(connectionId: string | null) {
       .then((found) => current && setFlows(found))
       .catch((failure: unknown) => {
         handleLockedError(failure)
-        if (current) setError(asAppError(failure).params.message)
+        if (!current) return
+        const error = asAppError(failure)
+        setError(
+          error.code === 'ENTITY_NOT_FOUND' ? 'This connection no longer exists.' : error.params.message,
+        )
       })
     return () => {
       current = false
