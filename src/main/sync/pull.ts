@@ -242,8 +242,11 @@ function flagDeletedOnRemote(
     const state = repository.state(synced.connection_id)
     const row = repository.row(synced.connection_id)
     if (!state || !row) continue
-    // Gone because our own rotation deleted it (Weavz), its create still to come: not the remote's doing.
-    if (repository.stepFor(row.id) === 'deleted') continue
+    // Gone because our own rotation deleted it (Weavz), its create still to come: not the remote's
+    // doing. Possibly also someone else's delete racing ours; the local change then recreates it.
+    // A change of ours already went out (its answer, or this process, lost): the push finishes it.
+    const step = repository.stepFor(row.id)
+    if (step === 'deleted' || step === 'sent') continue
     if (repository.hasPending(row.id)) {
       // Changed here, deleted there: both sides kept, the person decides.
       repository.saveState({ ...state, conflict_copy: 'null', conflict_ms: nowMs, deleted_on_remote: 1 })

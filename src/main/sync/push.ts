@@ -32,6 +32,7 @@ export async function pushOutbox(
 ): Promise<PushResult> {
   const rows = context.withVault((_session, repository) => repository.outbox(context.remoteId))
   const groups = groupOutbox(rows).filter((group) => options.retryStopped || !group.stopped)
+  markAttempted(context, groups)
   let pushed = 0
   let failed = 0
   const blocked = new Set<string>()
@@ -44,10 +45,7 @@ export async function pushOutbox(
           : await pushConnection(context, group)
       if (outcome === 'pushed') pushed += 1
     } catch (error) {
-      if (!isPermanent(error)) {
-        markMaybeApplied(context, group, error)
-        throw error
-      }
+      if (!isPermanent(error)) throw error
       failed += 1
       blocked.add(group.connectionId)
       stop(context, group, error)
@@ -58,23 +56,17 @@ export async function pushOutbox(
 }
 
 /**
- * A write cut off after it left (a reset, a timeout, a lost answer) may have been applied. The
- * next pull then sees the remote changed while this change still waits, which would look like a
- * conflict; the marker lets it recognise its own write instead (pull.ts). Recorded only on this
- * failure path, so a successful push costs no extra commit; a process killed mid-request leaves no
- * marker, and the pull then errs on the side of a conflict the person resolves.
+ * Before anything goes out, one commit marks this run's entries as sent. A request cut off after
+ * it left (a reset, a timeout, a lost answer, or this process killed) may have been applied; the
+ * next pull then sees the remote changed while the entry still waits, which would look like a
+ * conflict, and the marker lets it recognise its own write instead (pull.ts ownWriteLanded).
  */
-function markMaybeApplied(context: RunContext, group: ConnectionGroup | ReplaceGroup, error: unknown): void {
-  if (group.kind !== 'connection' || !isRemoteError(error)) return
-  if (error.kind === 'refused' || error.kind === 'dns' || error.kind === 'offline' || error.status === 429)
-    return
-  try {
-    context.withVault((session, repository) =>
-      session.transaction(() => repository.markSent(context.remoteId, group.connectionId, group.maxSeq)),
-    )
-  } catch {
-    // Locked meanwhile: the pull will ask the person instead.
-  }
+function markAttempted(context: RunContext, groups: readonly (ConnectionGroup | ReplaceGroup)[]): void {
+  const last = groups.reduce((most, group) => Math.max(most, group.maxSeq), 0)
+  if (last === 0) return
+  context.withVault((session, repository) =>
+    session.transaction(() => repository.markSent(context.remoteId, last)),
+  )
 }
 
 /** A refusal that will repeat until something changes: stop the entry, go on with the others. */

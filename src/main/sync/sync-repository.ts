@@ -74,8 +74,8 @@ export function createSyncRepository(db: Database.Database) {
     'UPDATE sync_outbox SET step = ? WHERE remote_id = ? AND connection_id = ? AND seq <= ?',
   )
   // 'sent' never overwrites 'deleted': a rotation's delete stays recorded.
-  const markSent = db.prepare<[string, string, number]>(
-    `UPDATE sync_outbox SET step = 'sent' WHERE remote_id = ? AND connection_id = ? AND seq <= ? AND step IS NULL`,
+  const markSent = db.prepare<[string, number]>(
+    `UPDATE sync_outbox SET step = 'sent' WHERE remote_id = ? AND seq <= ? AND step IS NULL AND operation <> 'replace'`,
   )
   const stopUpTo = db.prepare<[string, string, string, number]>(
     `UPDATE sync_outbox SET stopped_error = ?, attempts = attempts + 1
@@ -200,8 +200,8 @@ export function createSyncRepository(db: Database.Database) {
       doneUpTo.run(remoteId, connectionId, seq),
     setStep: (remoteId: string, connectionId: string, seq: number, step: string | null) =>
       setStep.run(step, remoteId, connectionId, seq),
-    markSent: (remoteId: string, connectionId: string, seq: number) =>
-      markSent.run(remoteId, connectionId, seq),
+    /** Every entry up to `seq` is about to be sent: one statement for the whole run. */
+    markSent: (remoteId: string, seq: number) => markSent.run(remoteId, seq),
     stopUpTo: (remoteId: string, connectionId: string, seq: number, error: string) =>
       stopUpTo.run(error, remoteId, connectionId, seq),
     doneSeq: (seq: number) => doneSeq.run(seq),

@@ -29,7 +29,9 @@ export async function syncHarness(
   options: {
     dialect?: Dialect
     server?: SyncServer
+    /** Opens the vault there (created there first when `create`); a temp dir otherwise. */
     dataDir?: string
+    create?: boolean
     dependencies?: Partial<CoreDependencies>
   } = {},
 ): Promise<SyncHarness> {
@@ -40,9 +42,10 @@ export async function syncHarness(
     clock,
     dependencies: { listIndexes: createListIndexes({ schedule: null }), ...options.dependencies },
   }
-  const base = options.dataDir
-    ? await openUnlockedVault(options.dataDir, coreOptions)
-    : await createUnlockedTestCore(coreOptions)
+  const base =
+    options.dataDir && !options.create
+      ? await openUnlockedVault(options.dataDir, coreOptions)
+      : await createUnlockedTestCore({ ...coreOptions, dataDir: options.dataDir })
   const events: { name: string; payload: unknown }[] = []
   base.core.events.subscribe((name, payload) => events.push({ name, payload }))
   const existing = await base.call<Remote[]>('remotes.list')
