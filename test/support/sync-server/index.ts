@@ -85,8 +85,6 @@ export interface SyncServer {
   close(): Promise<void>
 }
 
-const OWNER = { id: apId(), email: 'owner@team.test', firstName: 'Olive', lastName: 'Owner' }
-
 /**
  * A real HTTP server on 127.0.0.1 that speaks Activepieces (`/api/v1/app-connections`, as the real
  * server behaves) and Weavz (`/api/v1/connections`, from its document), persisting in SQLite, with
@@ -104,15 +102,21 @@ export async function startSyncServer(options: SyncServerOptions = {}): Promise<
   const serves = new Set<ServerDialect>(options.serves ?? ['activepieces', 'weavz'])
   let origin = ''
 
+  const owner = {
+    id: store.identity('ownerId', apId),
+    email: 'owner@team.test',
+    firstName: 'Olive',
+    lastName: 'Owner',
+  }
   const context: ServerContext = {
     store,
     now: () => now(),
-    apiKey: `sk-${apId()}`,
-    forbiddenApiKey: `sk-${apId()}`,
-    projectId: apId(),
-    platformId: apId(),
-    orgId: `org_${apId()}`,
-    owner: OWNER,
+    apiKey: store.identity('apiKey', () => `sk-${apId()}`),
+    forbiddenApiKey: store.identity('forbiddenApiKey', () => `sk-${apId()}`),
+    projectId: store.identity('projectId', apId),
+    platformId: store.identity('platformId', apId),
+    orgId: store.identity('orgId', () => `org_${apId()}`),
+    owner,
     tokenUrlFor: (pieceName) => tokenUrls.get(pieceName) ?? `${origin}/stub-oauth/token`,
     weavzShape: options.weavzShape ?? 'document',
   }
@@ -258,7 +262,7 @@ export async function startSyncServer(options: SyncServerOptions = {}): Promise<
         status: seed.status ?? 'ACTIVE',
         projectIds: [context.projectId],
         scope: 'PROJECT',
-        ownerId: OWNER.id,
+        ownerId: owner.id,
         metadata: seed.metadata ?? null,
         value: seed.value ?? { type: seed.type ?? 'SECRET_TEXT', secret_text: `seeded-${seed.externalId}` },
         createdMs: seed.createdMs ?? at,

@@ -87,6 +87,11 @@ CREATE TABLE IF NOT EXISTS flows (
   draft_refs TEXT NOT NULL,
   published_refs TEXT
 );
+-- Who the server is (keys, project, org): kept so a restart on the same file is the same remote.
+CREATE TABLE IF NOT EXISTS identity (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS writes (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   dialect TEXT NOT NULL,
@@ -313,6 +318,16 @@ export function openStore(file: string) {
         draftRefs: JSON.parse(row.draft_refs) as string[],
         publishedRefs: row.published_refs === null ? null : (JSON.parse(row.published_refs) as string[]),
       }))
+    },
+    /** The stored value of an identity field, made by `make` and stored the first time. */
+    identity(name: string, make: () => string): string {
+      const row = db
+        .prepare<[string], { value: string }>('SELECT value FROM identity WHERE name = ?')
+        .get(name)
+      if (row) return row.value
+      const value = make()
+      db.prepare('INSERT INTO identity (name, value) VALUES (?, ?)').run(name, value)
+      return value
     },
     transaction<T>(work: () => T): T {
       return db.transaction(work)()
