@@ -25,9 +25,12 @@ export async function ensureCreated(
   client: RemoteClient,
   input: RemoteUpsert,
   signal: AbortSignal,
+  options: { before?: RemoteConnection | null } = {},
 ): Promise<Ensured> {
-  if (client.dialect === 'activepieces')
+  if (client.dialect === 'activepieces') {
+    if (input.oauthCodeClaim) return claimOnce(client, input, signal, options.before ?? null)
     return { connection: await client.upsert(input, signal), written: true }
+  }
   const existing = await client.findByExternalId(input.pieceName, input.externalId, signal)
   if (existing) return { connection: existing, written: false }
   return createOrAdopt(client, input, signal)
@@ -69,4 +72,28 @@ export async function recreate(
   if (current && current.remoteId !== input.previousRemoteId) return { connection: current, written: false }
   if (current) await client.delete(current, signal)
   return createOrAdopt(client, input.upsert, signal)
+}
+
+/**
+ * An Activepieces OAuth2 upsert, safe to repeat. The server claims the code at the provider, and a
+ * code is single use: after an answer was lost, the retry's claim is refused (INVALID_CLAIM) though
+ * the first one landed. So a refused claim looks the row up; one that is new, or whose `updated`
+ * moved since `before` (the row as last pulled), is the landed claim, adopted. Otherwise the
+ * refusal stands (the person signs in again).
+ */
+export async function claimOnce(
+  client: RemoteClient,
+  input: RemoteUpsert,
+  signal: AbortSignal,
+  before: RemoteConnection | null,
+): Promise<Ensured> {
+  try {
+    return { connection: await client.upsert(input, signal), written: true }
+  } catch (error) {
+    if (!isRemoteError(error) || error.remoteCode !== 'INVALID_CLAIM') throw error
+    const found = await client.findByExternalId(input.pieceName, input.externalId, signal)
+    if (found && (before === null || found.updated !== before.updated))
+      return { connection: found, written: false }
+    throw error
+  }
 }

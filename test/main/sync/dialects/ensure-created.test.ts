@@ -124,3 +124,58 @@ describe('repeat-safe creates on Weavz', () => {
     expect(remote.rows('activepieces').map((row) => row.value.secret_text)).toEqual(['new'])
   })
 })
+
+describe('repeat-safe OAuth2 claims on Activepieces', () => {
+  const claimInput = (remote: SyncServer, code: string) => ({
+    externalId: 'gmail-1',
+    displayName: 'Gmail',
+    pieceName: '@activepieces/piece-gmail',
+    type: 'OAUTH2',
+    projectIds: [],
+    value: { type: 'OAUTH2' as const, access_token: 'unused', token_url: remote.tokenUrl },
+    oauthCodeClaim: {
+      code,
+      codeVerifier: 'v-1',
+      redirectUrl: 'http://127.0.0.1:1/cb',
+      clientId: 'app',
+      clientSecret: 's',
+    },
+  })
+
+  it('a claim whose answer was lost: the retry is refused (the code is spent) and the landed row is adopted', async () => {
+    const remote = (server = await startSyncServer({ dialect: 'activepieces' }))
+    const client = clientFor(remote.target)
+    const code = remote.issueAuthorizationCode({
+      clientId: 'app',
+      redirectUrl: 'http://127.0.0.1:1/cb',
+      codeVerifier: 'v-1',
+    })
+    remote.faults.add({ kind: 'lost-response', match: { method: 'POST' }, times: 1 })
+    await remoteFailure(client.upsert(claimInput(remote, code), signal))
+
+    const plainRetry = await remoteFailure(client.upsert(claimInput(remote, code), signal))
+    expect(plainRetry.remoteCode).toBe('INVALID_CLAIM')
+
+    const ensured = await ensureCreated(client, claimInput(remote, code), signal, { before: null })
+    expect(ensured.written).toBe(false)
+    expect(creates(remote)).toHaveLength(1)
+    expect(remote.rows('activepieces')).toEqual([
+      expect.objectContaining({ id: ensured.connection.remoteId, type: 'OAUTH2' }),
+    ])
+  })
+
+  it('a refused claim on a row that has not moved since the last pull stays refused', async () => {
+    const remote = (server = await startSyncServer({ dialect: 'activepieces' }))
+    const client = clientFor(remote.target)
+    const first = remote.issueAuthorizationCode({
+      clientId: 'app',
+      redirectUrl: 'http://127.0.0.1:1/cb',
+      codeVerifier: 'v-1',
+    })
+    const before = await client.upsert(claimInput(remote, first), signal)
+    const error = await remoteFailure(
+      ensureCreated(client, claimInput(remote, 'code-never-issued'), signal, { before }),
+    )
+    expect(error).toMatchObject({ remoteCode: 'INVALID_CLAIM', appCode: 'OAUTH_FAILED' })
+  })
+})
