@@ -1,7 +1,7 @@
 import { pagesWithoutGaps, type ListPage } from './activepieces-pages'
 import { toRemoteConnection } from './activepieces-records'
 import { activepiecesValue } from './activepieces-value'
-import { createHttpCall, notDialect, unsupported, type HttpCall } from './http-call'
+import { apiRoot, createHttpCall, hostOf, notDialect, unsupported, type HttpCall } from './http-call'
 import type {
   RemoteClient,
   RemoteClientDeps,
@@ -17,19 +17,6 @@ export const DEFAULT_PAGE_SIZE = 200
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
-
-/** A base URL that already ends in /api/v1 is taken as meant, not doubled. */
-export function apiRoot(baseUrl: string): string {
-  return baseUrl.replace(/\/+$/, '').replace(/\/api\/v1$/, '')
-}
-
-function hostOf(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).host
-  } catch {
-    return baseUrl
-  }
-}
 
 /** The Activepieces client, written to the real server's behaviour (REFERENCE.md §1.1–1.14). */
 export function createActivepiecesClient(

@@ -54,7 +54,12 @@ function secretsIn(body: unknown): string[] {
   return found
 }
 
-function hostOf(baseUrl: string): string {
+/** A base URL that already ends in /api/v1 is taken as meant, not doubled. */
+export function apiRoot(baseUrl: string): string {
+  return baseUrl.replace(/\/+$/, '').replace(/\/api\/v1$/, '')
+}
+
+export function hostOf(baseUrl: string): string {
   try {
     return new URL(baseUrl).host
   } catch {

@@ -1,5 +1,4 @@
-import { apiRoot } from './activepieces-client'
-import { cancelled, createHttpCall, notDialect, unsupported } from './http-call'
+import { apiRoot, cancelled, createHttpCall, hostOf, notDialect, unsupported } from './http-call'
 import type {
   RemoteClient,
   RemoteClientDeps,
@@ -15,14 +14,6 @@ const DEFAULT_CHUNK = 200
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
-
-function hostOf(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).host
-  } catch {
-    return baseUrl
-  }
-}
 
 /**
  * The Weavz client, from its document (§1.15): create is not idempotent (a second create with the

@@ -168,6 +168,12 @@ describe('Activepieces client', () => {
     expect(forbidden).toMatchObject({ status: 403, appCode: 'FORBIDDEN', remoteCode: 'PERMISSION_DENIED' })
   })
 
+  it('takes a base URL given with its /api/v1 as meant', async () => {
+    await clientFor(server.target).upsert(secretText('ext-6', 'secret'), signal)
+    const { rows } = await pullAll(clientFor({ ...server.target, baseUrl: `${server.url}/api/v1/` }))
+    expect(rows.map((row) => row.externalId)).toEqual(['ext-6'])
+  })
+
   it('needs a project id before it sends anything', async () => {
     const { projectId: _dropped, ...withoutProject } = server.target
     const error = await remoteFailure(pullAll(clientFor(withoutProject)))
