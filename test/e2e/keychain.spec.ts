@@ -41,14 +41,16 @@ async function createVault(page: Page, options: { keychain: boolean }) {
   await expect(page.getByRole('button', { name: 'Lock', exact: true })).toBeVisible()
 }
 
+// Settings live in the Account view; the header's Settings button leads there.
 async function switchKeychainInSettings(page: Page, enabled: boolean) {
   await page.getByRole('button', { name: 'Settings' }).click()
-  const settings = page.getByRole('dialog', { name: 'Settings' })
+  const settings = page.getByRole('form', { name: 'Settings' })
   const box = settings.getByRole('checkbox', { name: 'Also unlock with the system keychain' })
   await expect(box).toBeChecked({ checked: !enabled })
   await box.setChecked(enabled)
   await settings.getByRole('button', { name: 'Save settings' }).click()
-  await expect(settings).toBeHidden()
+  await expect(page.getByRole('region', { name: 'Notifications' })).toContainText('Settings saved.')
+  await expect(box).toBeChecked({ checked: enabled })
 }
 
 test('without a session bus, the create screen says why keychain unlock is unavailable', async ({ page }) => {

@@ -326,11 +326,13 @@ test('reveals a secret and hides it again, on request and on blur', async () => 
 })
 
 test('copies through main and clears the clipboard after the configured time', async () => {
+  // Settings live in the Account view; the header's Settings button leads there, the sidebar back.
   await page.getByRole('button', { name: 'Settings' }).click()
-  const settings = page.getByRole('dialog', { name: 'Settings' })
+  const settings = page.getByRole('form', { name: 'Settings' })
   await settings.getByLabel('Clear the clipboard after (seconds)').fill('2')
   await settings.getByRole('button', { name: 'Save settings' }).click()
-  await expect(settings).toBeHidden()
+  await expect(toast()).toContainText('Settings saved.')
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Connections' }).click()
 
   await details().getByRole('button', { name: 'Copy secret' }).click()
   await expect(toast()).toContainText('Copied. The clipboard will be cleared in 2 s.')

@@ -57,8 +57,9 @@ test.afterAll(async () => {
 })
 
 test('settings errors appear all at once, beside their fields, in words with each range', async () => {
+  // Settings live in the Account view; the header's Settings button leads there.
   await page.getByRole('button', { name: 'Settings' }).click()
-  const dialog = page.getByRole('dialog', { name: 'Settings' })
+  const dialog = page.getByRole('form', { name: 'Settings' })
   await dialog.getByLabel('Lock after idle (minutes)').fill('')
   await dialog.getByLabel('Hide revealed values after (seconds)').fill('1')
   await dialog.getByLabel('Clear the clipboard after (seconds)').fill('soon')
@@ -86,7 +87,8 @@ test('settings errors appear all at once, beside their fields, in words with eac
   await dialog.getByLabel('Hide revealed values after (seconds)').fill('20')
   await dialog.getByLabel('Clear the clipboard after (seconds)').fill('30')
   await dialog.getByRole('button', { name: 'Save settings' }).click()
-  await expect(dialog).toBeHidden()
+  await expect(dialog.getByRole('alert')).toHaveCount(0)
+  await expect(toasts().filter({ hasText: 'Settings saved.' })).toHaveCount(1)
   const refusal = await page.evaluate(async () => {
     const { latchkey } = globalThis as unknown as import('../support/e2e-vault').LatchkeyPage
     return latchkey.settings.set({ autoLockMinutes: null as unknown as number }).then(
@@ -97,6 +99,7 @@ test('settings errors appear all at once, beside their fields, in words with eac
   expect(refusal).toBe(
     'Lock after idle must be a whole number of minutes from 0 to 1440 (0 never locks on idle).',
   )
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Connections' }).click()
 })
 
 /** The labels of the columns on screen, left to right. */
@@ -249,11 +252,8 @@ test('toasts collapse to three, newest first, keep clear of the panel, and are g
 
   // The same news twice is one toast, counted.
   for (let i = 0; i < 2; i++) {
-    await page.getByRole('button', { name: 'Settings' }).click()
-    await page
-      .getByRole('dialog', { name: 'Settings' })
-      .getByRole('button', { name: 'Save settings' })
-      .click()
+    await page.getByRole('button', { name: 'Settings', exact: true }).click()
+    await page.getByRole('form', { name: 'Settings' }).getByRole('button', { name: 'Save settings' }).click()
   }
   await expect(toasts().filter({ hasText: 'Settings saved.' })).toHaveCount(1)
   await expect(toasts().filter({ hasText: 'Settings saved.' })).toContainText('×2')
