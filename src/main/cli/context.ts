@@ -25,7 +25,8 @@ export interface CliDependencies {
   stderr: NodeJS.WriteStream
   stdin: NodeJS.ReadableStream
   env: NodeJS.ProcessEnv
-  secretKeeper: () => SecretKeeper
+  /** The OS keychain, built only when this process opens the vault itself. */
+  secretKeeper: () => Promise<SecretKeeper>
   /** Test-only weak scrypt, passed by test/cli's own entry; the product's entry has no way to set it. */
   vaultKdf?: VaultKdfPolicy
 }

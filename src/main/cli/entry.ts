@@ -1,4 +1,3 @@
-import { createKeyringKeeper } from '../platform/keyring-keeper'
 import { runCli } from './program'
 
 // The `latchkey` bin: bundled by scripts/build-cli.mjs to out/cli/latchkey.cjs and run by plain Node.
@@ -12,7 +11,7 @@ runCli(process.argv.slice(2), {
   stderr: process.stderr,
   stdin: process.stdin,
   env: process.env,
-  secretKeeper: () => createKeyringKeeper(),
+  secretKeeper: async () => (await import('../platform/keyring-keeper')).createKeyringKeeper(),
 }).then((code) => {
   process.exitCode = code
   // Let stdout drain (a large --json list on a pipe), then go: nothing else may keep the process up.

@@ -14,7 +14,7 @@ runCli(process.argv.slice(2), {
   stderr: process.stderr,
   stdin: process.stdin,
   env: process.env,
-  secretKeeper: () => createUnavailableKeeper('Tests run without a keychain.'),
+  secretKeeper: async () => createUnavailableKeeper('Tests run without a keychain.'),
   vaultKdf: TEST_KDF,
 }).then((code) => {
   process.exitCode = code

@@ -2,7 +2,6 @@ import type { SecretKeeper } from '../../adapters/secret-keeper'
 import type { VaultKdfPolicy } from '../../vault/vault-manager'
 import { terminalIdentity } from '../terminal/terminal-key'
 import { connectToApp } from './channel-client'
-import { openLocalVault, unlockLocalVault } from './local-client'
 import type { VaultClient } from './vault-client'
 
 export interface OpenClientOptions {
@@ -12,7 +11,7 @@ export interface OpenClientOptions {
   command: string
   /** False for commands that work on a locked vault (status) or create one (init). */
   unlock: boolean
-  secretKeeper: () => SecretKeeper
+  secretKeeper: () => Promise<SecretKeeper>
   vaultKdf?: VaultKdfPolicy
   say: (line: string) => void
 }
@@ -28,10 +27,12 @@ export async function openClient(options: OpenClientOptions): Promise<VaultClien
     onWaiting: () => options.say('Waiting for you to approve this terminal in the Latchkey app…'),
   })
   if (app) return app
+  // Loaded only here: the app's session needs no SQLite, scrypt or keychain, and each costs start-up time.
+  const { openLocalVault, unlockLocalVault } = await import('./local-client')
   const local = openLocalVault({
     dataDir: options.dataDir,
     env: options.env,
-    secretKeeper: options.secretKeeper(),
+    secretKeeper: await options.secretKeeper(),
     vaultKdf: options.vaultKdf,
   })
   try {
