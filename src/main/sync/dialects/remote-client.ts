@@ -132,7 +132,7 @@ export interface RemoteClientDeps {
   clock: Clock
   /** Per request, body included; default 15 s. */
   timeoutMs?: number
-  /** Rows per list request (Activepieces, grown when one second holds more) or per yielded chunk (Weavz); default 200. */
+  /** Rows per list request (Activepieces, default 500, grown when one second holds more) or per yielded chunk (Weavz, default 200). */
   pageSize?: number
 }
 
