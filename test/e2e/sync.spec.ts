@@ -118,7 +118,7 @@ test('a sync pulls the team’s connections; their secrets are shown as held rem
 
   await goTo(pageA, 'Connections')
   await expect(row(pageA, 'Team Slack')).toBeVisible()
-  await expect(row(pageA, 'Team Slack').locator('[data-sync="held"]')).toHaveText('Secret held remotely')
+  await expect(row(pageA, 'Team Slack').locator('[data-sync="held"]')).toHaveText('Held remotely')
   await row(pageA, 'Team Slack').click()
   await expect(details(pageA).getByRole('heading', { name: 'Team Slack' })).toBeVisible()
   await expect(details(pageA)).toContainText('In sync with Team AP')
@@ -214,6 +214,46 @@ test('two vaults change the same connection: the conflict shows both versions an
   await goTo(pageB, 'Connections')
   await expect(row(pageB, 'Slack, renamed on B').locator('[data-sync="conflict"]')).toHaveCount(0)
   await pageB.screenshot({ path: `${SHOTS}/sync-conflict-resolved.png` })
+})
+
+test('editing a remote never shows its key; an untouched key is kept and still works', async () => {
+  await goTo(pageB, 'Sync')
+  await remoteCard(pageB, 'Team AP').getByRole('button', { name: 'Edit' }).click()
+  const dialog = pageB.getByRole('dialog', { name: 'Edit “Team AP”' })
+  await expect(dialog.getByLabel('API key')).toHaveValue('')
+  await expect(dialog).toContainText('Leave empty to keep the saved key.')
+  await expect(dialog.getByLabel('Kind of server')).toBeDisabled()
+  // Saved settings are tested as saved; a changed base URL cannot be tested without the key.
+  await dialog.getByRole('button', { name: 'Test connection' }).click()
+  await expect(dialog.getByRole('status')).toContainText('It works.')
+  await dialog.getByLabel('Base URL').fill(`${server.url}/elsewhere`)
+  await dialog.getByRole('button', { name: 'Test connection' }).click()
+  await expect(dialog.getByRole('alert')).toContainText('Type the API key again to test these changes')
+  await dialog.getByLabel('Base URL').fill(server.url)
+  await dialog.getByLabel('Name', { exact: true }).fill('Team AP, B side')
+  await dialog.getByRole('button', { name: 'Save remote' }).click()
+  await expect(dialog).toBeHidden()
+  // The key that was never retyped is still the one sealed in the vault: the saved remote still answers.
+  const card = remoteCard(pageB, 'Team AP, B side')
+  await card.getByRole('button', { name: 'Test connection' }).click()
+  await expect(card.getByRole('status').filter({ hasText: 'It works.' })).toBeVisible()
+  await expect(indicator(pageB)).not.toContainText('Sync failed')
+})
+
+test('a connection deleted on the remote stays here, flagged', async () => {
+  const jira = server.rows('activepieces').find((item) => item.externalId === 'team-jira')!
+  const response = await fetch(`${server.url}/api/v1/app-connections/${jira.id}`, {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${server.apiKey}` },
+  })
+  expect(response.status).toBe(204)
+  await syncThroughApi(pageB)
+  await goTo(pageB, 'Connections')
+  await expect(row(pageB, 'Team Jira').locator('[data-sync="deleted"]')).toContainText('Deleted on remote')
+  await row(pageB, 'Team Jira').click()
+  await expect(details(pageB)).toContainText('No longer on Team AP, B side; kept here')
+  await expect(details(pageB)).toContainText('The remote no longer has it; the copy here is kept')
+  await pageB.screenshot({ path: `${SHOTS}/sync-deleted-on-remote.png` })
 })
 
 test('a sync that hangs shows its progress and can be cancelled; nothing is reported as failed', async () => {

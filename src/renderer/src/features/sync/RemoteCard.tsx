@@ -35,7 +35,9 @@ function StatusLines({ status, now }: { status: RemoteSyncStatus | undefined; no
       {status.nextAttemptAt ? (
         <div>
           <dt>Next try</dt>
-          <dd title={formatDate(status.nextAttemptAt)}>{relativeTime(status.nextAttemptAt, now)}</dd>
+          <dd title={formatDate(status.nextAttemptAt)}>
+            {Date.parse(status.nextAttemptAt) <= now + 1000 ? 'now' : relativeTime(status.nextAttemptAt, now)}
+          </dd>
         </div>
       ) : null}
     </dl>

@@ -23,7 +23,9 @@ export function SyncDetail({ connection }: { connection: AppConnection }) {
   return (
     <div className="sync-detail">
       <span>
-        {STATE_WORDS[connection.syncState](remoteName)}
+        {state?.deletedOnRemote
+          ? `No longer on ${remoteName}; kept here`
+          : STATE_WORDS[connection.syncState](remoteName)}
         {state?.lastSyncedAt ? (
           <span className="muted small"> · last synced {formatDate(state.lastSyncedAt)}</span>
         ) : null}
