@@ -1,4 +1,5 @@
 import type { RemoteConnection } from './dialects/remote-client'
+import { projectIdsJson } from '../connections/repository'
 import { sameVersion, scopeOf, statusOf, toRemoteVersion, typeOf, updatedMsOf } from './remote-version'
 import { throwIfCancelled, type RunContext } from './run-context'
 import type { ConnectionStateRow, SyncRepository } from './sync-repository'
@@ -169,7 +170,7 @@ function ownWriteLanded(repository: SyncRepository, connectionId: string, remote
   const row = repository.row(connectionId)
   if (!row) return false
   const localProjects = repository.projectIds(connectionId)
-  const remoteProjects = [...new Set(remote.projectIds)].sort()
+  const remoteProjects = JSON.parse(projectIdsJson(remote.projectIds)) as string[]
   return (
     row.display_name === remote.displayName &&
     row.piece_name === remote.pieceName &&
@@ -215,9 +216,9 @@ function insertPulled(
     metadata: remote.metadata == null ? null : JSON.stringify(remote.metadata),
     createdMs: updatedMsOf(remote.created) ?? nowMs,
     updatedMs: updatedMsOf(remote.updated) ?? nowMs,
+    projectIds: projectIdsJson(remote.projectIds),
   })
-  repository.setProjects(id, remote.projectIds)
-  repository.setFlows(id, remote.flowIds)
+  repository.setFlows(id, remote.flowIds, true)
   repository.saveState({
     ...baseState(id, context.remoteId, undefined),
     remote_connection_id: remote.remoteId,

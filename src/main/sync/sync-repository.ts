@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { ConnectionRow } from '../connections/rows'
 import { ROW_COLUMNS } from '../connections/rows'
+import { projectIdsJson } from '../connections/repository'
 
 export type OutboxOperation = 'upsert' | 'update' | 'delete' | 'replace'
 
@@ -38,6 +39,8 @@ export interface RemoteStatusRow {
 /** A row the pull writes: the remote's fields, never a value (the remote returns none). */
 export interface PulledRow {
   id: string
+  /** projectIdsJson of the remote's list. */
+  projectIds: string
   remoteKey: string
   externalId: string
   displayName: string
@@ -155,8 +158,10 @@ export function createSyncRepository(db: Database.Database) {
   const envelopeOf = db.prepare<[string], { envelope: Buffer | null }>(
     'SELECT value_envelope AS envelope FROM connections WHERE id = ?',
   )
-  const projectsOf = db.prepare<[string], { project_id: string }>(
-    'SELECT project_id FROM connection_projects WHERE connection_id = ? ORDER BY project_id',
+  // Projects live in the row (migration 006), as connections/repository.ts writes them.
+  const projectsOf = db.prepare<[string], string>('SELECT project_ids FROM connections WHERE id = ?').pluck()
+  const setProjectIds = db.prepare<[string, string, string]>(
+    'UPDATE connections SET project_ids = ? WHERE id = ? AND project_ids IS NOT ?',
   )
   const flowIdsOf = db.prepare<[string], { flow_id: string }>(
     'SELECT flow_id FROM flow_references WHERE connection_id = ? ORDER BY flow_id',
@@ -164,9 +169,9 @@ export function createSyncRepository(db: Database.Database) {
   const setSyncState = db.prepare<[string, string]>('UPDATE connections SET sync_state = ? WHERE id = ?')
   const insertPulled = db.prepare(
     `INSERT INTO connections (id, remote_key, external_id, display_name, type, piece_name, scope, status,
-       owner_id, owner_email, metadata, sync_state, created_ms, updated_ms)
+       owner_id, owner_email, metadata, sync_state, created_ms, updated_ms, project_ids)
      VALUES (@id, @remoteKey, @externalId, @displayName, @type, @pieceName, @scope, @status,
-       @ownerId, @ownerEmail, @metadata, 'SYNCED', @createdMs, @updatedMs)`,
+       @ownerId, @ownerEmail, @metadata, 'SYNCED', @createdMs, @updatedMs, @projectIds)`,
   )
   // The remote's edits: names, status, owner, metadata. Not the value, which it never returns.
   const applyRemote = db.prepare(
@@ -180,10 +185,6 @@ export function createSyncRepository(db: Database.Database) {
   const applyFacts = db.prepare(
     `UPDATE connections SET status = @status, owner_id = @ownerId, owner_email = @ownerEmail WHERE id = @id
        AND (status IS NOT @status OR owner_id IS NOT @ownerId OR owner_email IS NOT @ownerEmail)`,
-  )
-  const deleteProjects = db.prepare<[string]>('DELETE FROM connection_projects WHERE connection_id = ?')
-  const insertProject = db.prepare<[string, string]>(
-    'INSERT OR IGNORE INTO connection_projects (connection_id, project_id) VALUES (?, ?)',
   )
   const deleteFlows = db.prepare<[string]>('DELETE FROM flow_references WHERE connection_id = ?')
   const insertFlow = db.prepare<[string, string]>(
@@ -235,26 +236,29 @@ export function createSyncRepository(db: Database.Database) {
     rowByNaturalKey: (remoteKey: string, pieceName: string, externalId: string) =>
       rowByNaturalKey.get(remoteKey, pieceName, externalId),
     envelope: (id: string) => envelopeOf.get(id)?.envelope ?? null,
-    projectIds: (id: string) => projectsOf.all(id).map((row) => row.project_id),
+    projectIds: (id: string) => JSON.parse(projectsOf.get(id) ?? '[]') as string[],
     flowIds: (id: string) => flowIdsOf.all(id).map((row) => row.flow_id),
     setSyncState: (id: string, syncState: string) => setSyncState.run(syncState, id),
     insertPulled: (row: PulledRow) => insertPulled.run(row),
     applyRemote: (
-      row: Omit<PulledRow, 'remoteKey' | 'externalId' | 'pieceName' | 'createdMs'> & { syncState: string },
+      row: Omit<PulledRow, 'remoteKey' | 'externalId' | 'pieceName' | 'createdMs' | 'projectIds'> & {
+        syncState: string
+      },
     ) => applyRemote.run(row),
     applyFacts: (id: string, status: string, ownerId: string | null, ownerEmail: string | null) =>
       applyFacts.run({ status, ownerId, ownerEmail, id }).changes > 0,
     /** Projects as the remote lists them; rewritten only when they differ. */
-    setProjects(id: string, projectIds: readonly string[]): boolean {
-      const wanted = [...new Set(projectIds)].sort()
-      const current = projectsOf.all(id).map((row) => row.project_id)
-      if (sameList(current, wanted)) return false
-      deleteProjects.run(id)
-      for (const projectId of wanted) insertProject.run(id, projectId)
-      return true
+    setProjects: (id: string, projectIds: readonly string[]) => {
+      const json = projectIdsJson(projectIds)
+      return setProjectIds.run(json, id, json).changes > 0
     },
     /** flowIds as the remote lists them; flows recorded by hand on a synced row give way to the remote's. */
-    setFlows(id: string, flowIds: readonly string[]): boolean {
+    setFlows(id: string, flowIds: readonly string[], fresh = false): boolean {
+      // A row inserted in this transaction has no flows to compare with.
+      if (fresh) {
+        for (const flowId of new Set(flowIds)) insertFlow.run(flowId, id)
+        return flowIds.length > 0
+      }
       const wanted = [...new Set(flowIds)].sort()
       const current = flowIdsOf.all(id).map((row) => row.flow_id)
       if (sameList(current, wanted)) return false

@@ -90,7 +90,7 @@ it('pushes a replace: the remote flows move from the source to the target', asyn
 it('reports progress and stops on cancel between two writes; the rest goes out on the next run', async () => {
   harness = await syncHarness()
   const h = harness
-  for (let i = 0; i < 8; i += 1) await h.save(`c${i}`)
+  for (let i = 0; i < 30; i += 1) await h.save(`c${i}`)
   h.server.faults.add({ kind: 'latency', ms: 40, match: { method: 'POST' } })
   const running = h.call<SyncRunSummary[]>('sync.run', { remoteId: h.remote.id })
   for (let i = 0; i < 200; i += 1) {
@@ -105,13 +105,13 @@ it('reports progress and stops on cancel between two writes; the rest goes out o
   const [summary] = await running
   expect(summary!.cancelled).toBe(true)
   expect(summary!.error).toBeNull()
-  expect(summary!.pushed).toBeLessThan(8)
+  expect(summary!.pushed).toBeLessThan(30)
   const progress = h.events.filter((event) => event.name === 'sync.progress').map((event) => event.payload)
-  expect(progress).toContainEqual({ remoteId: h.remote.id, phase: 'push', done: 1, total: 8 })
+  expect(progress).toContainEqual({ remoteId: h.remote.id, phase: 'push', done: 1, total: 30 })
   h.server.faults.clear()
   await h.sync()
   await expectRemoteEqualsLocal(h, 'activepieces')
-  expect(h.server.rows('activepieces')).toHaveLength(8)
+  expect(h.server.rows('activepieces')).toHaveLength(30)
 })
 
 it('an OAuth2 connection with minted tokens is not uploaded to Activepieces, which only claims codes', async () => {

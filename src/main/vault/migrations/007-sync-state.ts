@@ -48,6 +48,6 @@ CREATE TABLE sync_remote_status (
 
 ALTER TABLE sync_outbox ADD COLUMN step TEXT;
 ALTER TABLE sync_outbox ADD COLUMN stopped_error TEXT;
--- the push coalesces one connection's entries
-CREATE INDEX sync_outbox_by_connection ON sync_outbox (remote_id, connection_id, seq);
+-- one connection's entries: the push clears them, the pull asks whether any wait (per row)
+CREATE INDEX sync_outbox_by_connection ON sync_outbox (connection_id, seq);
 `
