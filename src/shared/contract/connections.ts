@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { event, procedure } from './define'
 import { enumValueWords } from './field-words'
+import { jsonObjectSchema, METADATA_SIZE } from './json-value'
 
 // Field names follow the seeds exactly (camelCase as in their JSON); value shapes follow
 // REFERENCE.md §1.4. Every object is strict: an unknown field is refused, never silently stored.
@@ -59,6 +60,14 @@ export const SECRET_FIELD_MAX_BYTES = 64 * 1024
 /** How large a whole value may be once stored (JSON, UTF-8 bytes); main refuses more. */
 export const VALUE_MAX_BYTES = 256 * 1024
 export const SECRET_FIELD_LIMIT_TEXT = 'up to 64 KiB'
+/**
+ * OAuth2 expiry is claimed_at + expires_in, as a Date: unbounded, a caller's `expires_in:
+ * 9007199254740991` or `claimed_at: 1e308` put it past what a Date holds and answered 500. A token
+ * lifetime is at most 100 years, and claimed_at at most the last millisecond of the year 9999 (read
+ * as milliseconds, as anything above 1e11 is), so their sum always is a date.
+ */
+export const TOKEN_LIFETIME_MAX_SECONDS = 100 * 365.25 * 24 * 60 * 60
+export const CLAIMED_AT_MAX = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
 
 /** UTF-8 length without encoding the string: a 64 KiB paste is measured on every keystroke. */
 export function utf8Length(text: string): number {
@@ -85,7 +94,11 @@ const secretField = (what: string) =>
   z.string().refine((text) => utf8Length(text) <= SECRET_FIELD_MAX_BYTES, tooLarge(what))
 const requiredSecret = (what: string) =>
   secretField(what).refine((text) => text.length > 0, `${what} is required.`)
-const jsonObject = z.record(z.string(), z.unknown())
+/**
+ * Free-form JSON inside a value (token data, properties): its depth is bounded here, its size with
+ * the whole value's (VALUE_MAX_BYTES, which main measures on the value as it will be sealed).
+ */
+const valueJson = (what: string) => jsonObjectSchema(what)
 /** Activepieces sends lowercase grant types; its document shows upper case. Accept both, store lowercase. */
 const grantType = z
   .string()
@@ -97,15 +110,30 @@ const oauth2Base = {
   access_token: requiredSecret('An access token'),
   refresh_token: secretField('The refresh token').optional(),
   token_type: z.string().max(100).optional(),
-  expires_in: z.number().int().nonnegative().optional(),
+  expires_in: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(
+      TOKEN_LIFETIME_MAX_SECONDS,
+      'The token lifetime (expires_in) must be a whole number of seconds from 0 to 100 years.',
+    )
+    .optional(),
   /** Unix seconds, as the Activepieces server stores it (the document's Date.now() is milliseconds). */
-  claimed_at: z.number().nonnegative().optional(),
+  claimed_at: z
+    .number()
+    .nonnegative()
+    .max(
+      CLAIMED_AT_MAX,
+      'When the token was issued (claimed_at) must be a time up to the year 9999, in Unix seconds or milliseconds.',
+    )
+    .optional(),
   scope: z.string().max(5000).optional(),
   token_url: nonEmpty('A token URL', 2000),
   authorization_method: z.enum(['HEADER', 'BODY']).optional(),
   grant_type: grantType.optional(),
-  data: jsonObject.optional(),
-  props: jsonObject.optional(),
+  data: valueJson('Token data').optional(),
+  props: valueJson('Properties').optional(),
 }
 
 /** A property's text is a secret field like any other: kept byte for byte, refused over 64 KiB. */
@@ -156,10 +184,10 @@ export const connectionValueSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('CUSTOM_AUTH'),
-      props: jsonObject.superRefine(checkProps),
+      props: valueJson('Properties').superRefine(checkProps),
     })
     .strict(),
-  z.object({ type: z.literal('OIDC'), props: jsonObject.superRefine(checkPropSizes) }).strict(),
+  z.object({ type: z.literal('OIDC'), props: valueJson('Properties').superRefine(checkPropSizes) }).strict(),
   z.object({ type: z.literal('NO_AUTH') }).strict(),
 ])
 export type ConnectionValue = z.infer<typeof connectionValueSchema>
@@ -230,7 +258,7 @@ export interface Page<T> {
 }
 
 const id = nonEmpty('An id', 200)
-const metadata = jsonObject.nullable()
+const metadata = jsonObjectSchema('Metadata', METADATA_SIZE).nullable()
 const projectIds = z.array(nonEmpty('A project id', 200)).max(1000)
 
 export const connectionFilterSchema = z

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { refuseIllFormedText } from './text'
 
 /** A procedure: the schema main validates its input with, and (as a phantom type) what it answers. */
 export interface Procedure<Input extends z.ZodType, Output> {
@@ -10,8 +11,12 @@ export interface EventDef<Payload> {
   readonly _payload?: Payload
 }
 
+/**
+ * Every procedure's input refuses text that is not well-formed UTF-16 (text.ts), wherever it sits:
+ * one check for every string of every procedure, those added later included.
+ */
 export const procedure = <Input extends z.ZodType>(input: Input) => ({
-  returns: <Output>(): Procedure<Input, Output> => ({ input }),
+  returns: <Output>(): Procedure<Input, Output> => ({ input: input.superRefine(refuseIllFormedText) }),
 })
 
 export const event = <Payload>(): EventDef<Payload> => ({})

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { recordWithoutReservedKeys } from './json-value'
 import { connectionScopeSchema } from './connections'
 import type { AppConnection } from './connections'
 import { event, procedure } from './define'
@@ -22,7 +23,10 @@ const httpUrl = (what: string) =>
     )
 
 const scopes = z.array(z.string().min(1).max(500)).max(100)
-const extraParams = z.record(z.string().min(1).max(200), z.string().max(2000))
+const extraParams = recordWithoutReservedKeys(
+  'Extra parameters',
+  z.record(z.string().min(1).max(200), z.string().max(2000)),
+)
 /** Where the client secret goes: an Authorization: Basic header (RFC 6749 §2.3.1's default) or the form body. */
 export const clientAuthSchema = z.enum(['HEADER', 'BODY'])
 /**

@@ -1037,7 +1037,8 @@ describe('connections.slice caches', () => {
     }
   })
 
-  it('the list in memory folds and sorts every name as SQL does: beyond ASCII, with a NUL, with a lone surrogate', async () => {
+  // A lone surrogate is refused at the boundary (test/main/api/valid-input-bounds.test.ts), so no name holds one.
+  it('the list in memory folds and sorts every name as SQL does: beyond ASCII, with a NUL', async () => {
     const h = await connectionsHarness({ listIndexes: createListIndexes(EAGER) })
     try {
       const names = [
@@ -1052,12 +1053,11 @@ describe('connections.slice caches', () => {
         '\u1C90 mtavruli',
         'smile 😀',
         'a\u0307 dotted',
-        'lone \uD800 surrogate',
         'Plain Ops',
       ]
       for (const displayName of names) await h.upsert({ displayName })
       const needles = ['i', 'İ', 'i\u0307', 'ς', 'σ', 'Σ', 'k', '\u212A', 'ß', 'ẞ', 'ⓐ', 'Ⓐ', 'ა', '😀']
-      needles.push('ǆ', 'ǅ', 'ﬃ', '\0', 'l\0', '\uD800', '\uFFFD', 'o', 'op', 'ops', 'οδο', 'ΟΔΟ', 'straße')
+      needles.push('ǆ', 'ǅ', 'ﬃ', '\0', 'l\0', '\uFFFD', 'o', 'op', 'ops', 'οδο', 'ΟΔΟ', 'straße')
       const compare = async () => {
         for (const displayName of needles) {
           const cached = await slice(h, { displayName, sort: 'displayName' })

@@ -1,0 +1,64 @@
+import type { z } from 'zod'
+import { fieldWordsAt } from './field-words'
+
+/**
+ * Text must be well-formed UTF-16: no surrogate half without its partner. SQLite stores text as
+ * UTF-8, which cannot hold a lone surrogate, so it would store U+FFFD in its place: two different
+ * external ids would read back as one (and an upsert with the read-back id would make a duplicate),
+ * and the audit chain would hash text other than what the vault holds. Refused at the boundary
+ * instead, for every string of every procedure (define.ts applies this to each input schema).
+ */
+export function isWellFormedText(text: string): boolean {
+  // With the u flag a surrogate pair is one code point, so \p{Cs} matches only a half on its own
+  // (String.prototype.isWellFormed is ES2024, past the lib this compiles against).
+  return !LONE_SURROGATE.test(text)
+}
+
+const LONE_SURROGATE = /\p{Cs}/u
+
+/** The sentence for text that holds a lone surrogate: `label` names the field, `where` inside it. */
+export function illFormedTextMessage(label: string, where = ''): string {
+  return `${label} contains a broken character${where} (half of a UTF-16 surrogate pair, U+D800–U+DFFF, on its own). Only well-formed Unicode text is stored; paste the text again from its source.`
+}
+
+/** UTF-8 length, in the main process and the renderer alike. */
+export function utf8Bytes(text: string): number {
+  return encoder.encode(text).length
+}
+
+const encoder = new TextEncoder()
+
+/**
+ * Walks a parsed input and adds one issue per string or object key that is not well-formed, with
+ * its path. Plain data only: what JSON and structured clone deliver (no cycles past what a parsed
+ * input can hold; the depth is bounded by the schemas that accept free-form JSON).
+ */
+export function refuseIllFormedText(value: unknown, context: z.RefinementCtx): void {
+  visit(value, [], context, 0)
+}
+
+/** Deeper than any schema lets through (json-value.ts bounds free-form JSON well below this). */
+const WALK_DEPTH_LIMIT = 256
+
+function visit(value: unknown, path: PropertyKey[], context: z.RefinementCtx, depth: number): void {
+  if (typeof value === 'string') {
+    if (!isWellFormedText(value)) report(path, context)
+    return
+  }
+  if (value === null || typeof value !== 'object' || depth > WALK_DEPTH_LIMIT) return
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => visit(item, [...path, index], context, depth + 1))
+    return
+  }
+  for (const key of Object.keys(value)) {
+    if (!isWellFormedText(key)) {
+      report([...path, key], context)
+      continue
+    }
+    visit((value as Record<string, unknown>)[key], [...path, key], context, depth + 1)
+  }
+}
+
+function report(path: PropertyKey[], context: z.RefinementCtx): void {
+  context.addIssue({ code: 'custom', path, message: illFormedTextMessage(fieldWordsAt(path).label) })
+}
