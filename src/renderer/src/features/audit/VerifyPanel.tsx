@@ -15,6 +15,23 @@ const ANCHOR_WORDS = {
   mismatch: 'The log ends earlier than its sealed record says: entries were cut from the end.',
 } as const
 
+/** What happened, from the kinds of break found, and what to do about it. */
+function brokenText(
+  breaks: { reason: 'invalid' | 'missing' }[],
+  anchor: AuditVerification['anchor'],
+): string {
+  const what = [
+    breaks.some((b) => b.reason === 'invalid') ? 'entries that no longer match their seal were edited' : '',
+    breaks.some((b) => b.reason === 'missing') ? 'entries in the middle were deleted' : '',
+    anchor === 'mismatch' ? 'entries were cut from the end' : '',
+  ].filter(Boolean)
+  const done = what.length > 0 ? `: ${what.join(', and ')}` : ''
+  return (
+    `The vault file was changed outside Latchkey${done}. Latchkey cannot tell what those entries said before. ` +
+    'If you did not do this yourself, treat the secrets in this vault as exposed and restore a backup you trust.'
+  )
+}
+
 /** audit.verify, as a sentence and what it means; every break is listed, never only the first. */
 export function VerifyPanel() {
   const [result, setResult] = useState<AuditVerification | null>(null)
@@ -72,11 +89,7 @@ export function VerifyPanel() {
         </p>
       ) : result ? (
         <div role="alert">
-          <p>
-            The vault file was changed outside Latchkey: entries that do not match their seal were edited, and
-            gaps were deleted. Latchkey cannot tell what they said before. If you did not do this yourself,
-            treat the secrets in this vault as exposed and restore a backup you trust.
-          </p>
+          <p>{brokenText(breaks, result.anchor)}</p>
           <ul className="audit-breaks">
             {breaks.map((b) => (
               <li key={`${b.fromSeq}-${b.toSeq}`}>

@@ -32,7 +32,7 @@ export const VIEWS: ViewEntry[] = [
   {
     id: 'connections',
     label: 'Connections',
-    icon: '🔑',
+    icon: '⚷',
     description: 'Every connection, its secret and its health',
     component: ConnectionsScreen,
   },
@@ -61,14 +61,14 @@ export const VIEWS: ViewEntry[] = [
   {
     id: 'audit',
     label: 'Audit log',
-    icon: '📜',
+    icon: '☰',
     description: 'Everything that happened in this vault, and whether the log is intact',
     component: AuditView,
   },
   {
     id: 'account',
     label: 'Account',
-    icon: '👤',
+    icon: '⚙',
     description: 'Master password, locking, keychain unlock and secret timers',
     component: AccountView,
   },

@@ -46,7 +46,7 @@ export function PoliciesView() {
           <div key={type}>
             <dt>{POLICY_LABELS[type]}</dt>
             <dd className="muted small">
-              {POLICY_EXPLANATIONS[type]} <span className="mono">{type}</span>
+              {POLICY_EXPLANATIONS[type]} <span className="policy-api-name">{type}</span>
             </dd>
           </div>
         ))}
