@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RemoteSyncStatus } from '../../src/shared/contract'
-import { overallProgress, summarize } from '../../src/renderer/src/features/sync/sync-store'
+import { overallProgress, summarize } from '../../src/renderer/src/features/sync/sync-summary'
 
 const status = (patch: Partial<RemoteSyncStatus>): RemoteSyncStatus => ({
   remoteId: 'r1',

@@ -6,7 +6,8 @@ import { RemoteCard } from './RemoteCard'
 import { RemoteDialog } from './RemoteDialog'
 import { RemoveRemoteDialog } from './RemoveRemoteDialog'
 import { remotesSelectors, useRemotesStore } from './remotes-store'
-import { summarize, useSyncStore } from './sync-store'
+import { useSyncStore } from './sync-store'
+import { summarize } from './sync-summary'
 import './sync.css'
 
 type Editing =

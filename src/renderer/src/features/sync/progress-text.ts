@@ -1,4 +1,4 @@
-import type { SyncProgress } from './sync-store'
+import type { SyncProgress } from './sync-summary'
 
 /** "Sending changes: 3 of 10", "Receiving connections: 120": what the bar is filling up with. */
 export function progressText(progress: SyncProgress | undefined, done: number, total: number | null): string {
