@@ -190,7 +190,8 @@ function timeline(db: Database.Database, now: number): { day: string; count: num
     (
       db
         .prepare(
-          `SELECT (token_expires_ms - ?) / ${DAY_MS} AS day, count(*) AS n FROM connections
+          // Parameters bind as REAL: the division must be cast, or 2.4 days is a day of its own.
+          `SELECT CAST((token_expires_ms - ?) / ${DAY_MS} AS INTEGER) AS day, count(*) AS n FROM connections
            WHERE status = 'ACTIVE' AND token_expires_ms > ? AND token_expires_ms < ? GROUP BY day`,
         )
         .all(today, now, today + HEALTH_TIMELINE_DAYS * DAY_MS) as { day: number; n: number }[]

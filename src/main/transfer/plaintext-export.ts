@@ -85,7 +85,7 @@ function renderJson(connections: ExportedConnection[], exportedAt: string): stri
 
 /**
  * NAME="value" lines for tools that read .env files: one variable per secret field, named from the
- * external id (SLACK_BOT for slack-bot, then _USERNAME, _PASSWORD, _ACCESS_TOKEN, … per field).
+ * connection's name (SLACK_BOT for "Slack bot", then _USERNAME, _PASSWORD, _ACCESS_TOKEN, … per field).
  * Double-quoted with \n, \" and \\ escapes, which dotenv and Latchkey's own import read back.
  */
 function renderEnv(connections: ExportedConnection[], exportedAt: string): string {
@@ -95,7 +95,7 @@ function renderEnv(connections: ExportedConnection[], exportedAt: string): strin
     const fields = envFields(connection.value)
     if (fields.length === 0) continue
     lines.push('', `# ${oneLine(connection.displayName)} (${oneLine(connection.pieceName)})`)
-    const base = envName(connection.externalId)
+    const base = envName(connection.displayName) || envName(connection.externalId) || 'CONNECTION'
     for (const [suffix, value] of fields) {
       let name = suffix ? `${base}_${suffix}` : base
       for (let n = 2; used.has(name); n += 1) name = `${suffix ? `${base}_${suffix}` : base}_${n}`
@@ -119,7 +119,7 @@ function envFields(value: ConnectionValue | undefined): [string, string][] {
     case 'CUSTOM_AUTH':
     case 'OIDC':
       return Object.entries(value.props).map(([name, item]) => [
-        envName(name),
+        envName(name) || 'PROP',
         typeof item === 'string' ? item : JSON.stringify(item),
       ])
     case 'NO_AUTH':
@@ -133,11 +133,13 @@ function envFields(value: ConnectionValue | undefined): [string, string][] {
   }
 }
 
+/** A variable name from any text: A–Z, 0–9 and _, not starting with a digit; '' when nothing is left. */
 function envName(text: string): string {
   const name = text
     .toUpperCase()
     .replace(/[^A-Z0-9_]+/g, '_')
     .replace(/^_+|_+$/g, '')
+  if (name === '') return ''
   return /^[A-Z_]/.test(name) ? name : `_${name}`
 }
 

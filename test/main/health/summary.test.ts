@@ -121,6 +121,14 @@ describe('health.summary', () => {
     expect(result.attention).toBe(1)
   })
 
+  it('puts each expiry on its day of the chart, whatever the time of day', async () => {
+    h.clock.jump(7 * HOUR_S * 1000 + 123)
+    await token('Two and a bit', 2 * DAY_S + 5 * HOUR_S)
+    const days = (await summary()).timeline
+    expect(days[2]!.count).toBe(1)
+    expect(days.reduce((sum, day) => sum + day.count, 0)).toBe(1)
+  })
+
   it('needs an unlocked vault', async () => {
     await h.call('vault.lock')
     expect((await h.errorOf('health.summary', {})).code).toBe('VAULT_LOCKED')

@@ -20,6 +20,7 @@ export function RestoreSection() {
     event.preventDefault()
     if (!file) return
     if (!confirming) {
+      setError(null)
       setConfirming(true)
       return
     }
