@@ -9,12 +9,8 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path'
  * that arrives was encoded on purpose), or a drive letter.
  */
 export function resolveServedPath(root: string, urlPath: string): string | null {
-  let decoded: string
-  try {
-    decoded = decodeURIComponent(urlPath)
-  } catch {
-    return null
-  }
+  const decoded = decodeUrlPath(urlPath)
+  if (decoded === null) return null
   if (decoded.includes('\0') || decoded.includes('\\')) return null
   const segments = decoded.split('/').filter((segment) => segment !== '')
   if (segments.some((segment) => segment === '.' || segment === '..' || /^[a-z]:$/i.test(segment))) {
@@ -23,6 +19,20 @@ export function resolveServedPath(root: string, urlPath: string): string | null 
   const rootPath = resolve(root)
   const candidate = join(rootPath, ...(segments.length === 0 ? ['index.html'] : segments))
   return isInsideRoot(rootPath, candidate) ? candidate : null
+}
+
+/**
+ * A URL path's percent-escapes decoded, or null when one is malformed: a `%` without two hex
+ * digits (`%`, `%E0%A4%A`, `%uD800`), or bytes that are not UTF-8 (`%ED%A0%80` encodes half a
+ * surrogate pair). decodeURIComponent throws on each; every host refuses the request (404), never
+ * repairs it or lets the throw become a 500.
+ */
+export function decodeUrlPath(text: string): string | null {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return null
+  }
 }
 
 /** Strictly below `root`: not root itself, and not a sibling whose name merely starts the same. */

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net'
 import { AppError, type ErrorObject } from '../../../shared/errors'
 import { CONTENT_SECURITY_POLICY } from '../../../shared/csp'
 import type { LatchkeyCore } from '../../core'
+import { decodeUrlPath } from '../serve-path'
 import { hasToken, isOwnHost, isOwnOriginOrNone } from './request-guard'
+import { originFormPath } from './request-target'
 import { readStaticFile } from './static-files'
 
 const RPC_PREFIX = '/api/rpc/'
@@ -39,14 +41,28 @@ const SECURITY_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 }
 
-function sendError(response: ServerResponse, error: ErrorObject): void {
+function sendError(response: ServerResponse, error: ErrorObject, headers: Record<string, string> = {}): void {
   response.writeHead(error.statusCode, {
     ...SECURITY_HEADERS,
+    ...headers,
     'Content-Type': 'application/json; charset=utf-8',
     'Cache-Control': 'no-store',
   })
   response.end(JSON.stringify(error))
 }
+
+/**
+ * 405, in the error object like every other refusal. No code of the contract is "method not
+ * allowed", so it is a VALIDATION error (the request is malformed for this address) whose status
+ * says which kind; `Allow` names the methods that are.
+ */
+function sendMethodNotAllowed(response: ServerResponse, allow: string): void {
+  const error = new AppError('VALIDATION', { message: `This address answers ${allow} only.` }).toObject()
+  sendError(response, { ...error, statusCode: 405 }, { Allow: allow })
+}
+
+const notFound = (entityType: string, entityId: string, message: string) =>
+  new AppError('ENTITY_NOT_FOUND', { entityType, entityId, message }).toObject()
 
 /**
  * The JSON answer of a call, with how long each step of it took (Server-Timing, ms): reading the
@@ -144,10 +160,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     name: string,
     timing: RequestTiming,
   ): Promise<void> {
-    if (request.method !== 'POST') {
-      response.writeHead(405, { Allow: 'POST', ...SECURITY_HEADERS }).end()
-      return
-    }
+    if (request.method !== 'POST') return sendMethodNotAllowed(response, 'POST')
     const contentType = request.headers['content-type'] ?? ''
     // A form post from a foreign page cannot set application/json without a CORS preflight we never grant.
     if (!contentType.toLowerCase().startsWith('application/json')) {
@@ -200,17 +213,11 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     response: ServerResponse,
     path: string,
   ): Promise<void> {
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, { Allow: 'GET, HEAD', ...SECURITY_HEADERS }).end()
-      return
-    }
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return sendMethodNotAllowed(response, 'GET, HEAD')
     const file = await readStaticFile(options.rendererDir, path)
-    if (!file) {
-      response
-        .writeHead(404, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' })
-        .end('Not found')
-      return
-    }
+    // A malformed escape is refused by the same rule as the desktop's app:// (serve-path.ts): 404.
+    if (!file) return sendError(response, notFound('file', path, 'Not found.'))
     response.writeHead(200, {
       ...SECURITY_HEADERS,
       'Content-Type': file.contentType,
@@ -226,7 +233,15 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       return sendError(response, forbidden('This server only answers requests addressed to it.'))
     if (!isOwnOriginOrNone(request, port))
       return sendError(response, forbidden('Requests from other origins are refused.'))
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname
+    const path = originFormPath(request.url)
+    if (path === null) {
+      return sendError(
+        response,
+        new AppError('VALIDATION', {
+          message: 'The request target must be a path on this server, such as /api/rpc/app.info.',
+        }).toObject(),
+      )
+    }
     if (!path.startsWith('/api/')) return handleStatic(request, response, path)
     if (!hasToken(request, token)) {
       return sendError(
@@ -235,16 +250,17 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       )
     }
     if (path === '/api/events' && request.method === 'GET') return handleEvents(request, response)
-    if (path.startsWith(RPC_PREFIX))
-      return handleRpc(request, response, decodeURIComponent(path.slice(RPC_PREFIX.length)), timing)
-    sendError(
-      response,
-      new AppError('ENTITY_NOT_FOUND', {
-        entityType: 'route',
-        entityId: path,
-        message: 'No such route.',
-      }).toObject(),
-    )
+    if (path.startsWith(RPC_PREFIX)) {
+      const name = decodeUrlPath(path.slice(RPC_PREFIX.length))
+      if (name === null) {
+        return sendError(
+          response,
+          notFound('procedure', path.slice(RPC_PREFIX.length), 'No procedure has this name.'),
+        )
+      }
+      return handleRpc(request, response, name, timing)
+    }
+    sendError(response, notFound('route', path, 'No such route.'))
   }
 
   const server: Server = createServer((request, response) => {
