@@ -11,6 +11,7 @@ import { createOAuth } from './oauth/oauth'
 import { healthHandlers } from './health/health-handlers'
 import { createHealth } from './health/health-summary'
 import { createTransfer } from './transfer/transfer'
+import { assertRowIntegrity } from './connections/row-integrity'
 import { createPoliciesService, policyHandlers } from './policies/policies'
 import { createSync } from './sync/sync'
 import type { SystemClipboard } from './adapters/clipboard'
@@ -144,6 +145,7 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
       kdf: dependencies.vaultKdf,
       appVersion: dependencies.identity.version,
       nativeBinding: dependencies.sqliteNativeBinding,
+      assertRowIntegrity,
     }).handlers,
     ...healthHandlers(
       createHealth({

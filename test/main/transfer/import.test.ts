@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AppConnection, AuditPage, ImportPlan, Page } from '../../../src/shared/contract'
 import { PLAINTEXT_EXPORT_RISK } from '../../../src/shared/contract/transfer'
 import { connectionsHarness, type ConnectionsHarness } from '../connections/support'
-import { TEST_PASSWORD } from '../../support/vault'
+import Database from 'better-sqlite3'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { VAULT_FILE_NAME } from '../../../src/main/vault/vault-manager'
+import { createUnlockedTestCore, openUnlockedVault, TEST_PASSWORD } from '../../support/vault'
 
 let h: ConnectionsHarness
 beforeEach(async () => {
@@ -258,9 +263,9 @@ describe('plaintext export', () => {
       metadata: { team: 'ops' },
     })
     expect(PLAINTEXT_EXPORT_RISK).toMatch(/plain text/)
-    expect((await h.errorOf('export.plaintext', { format: 'latchkey-json', password: TEST_PASSWORD })).code).toBe(
-      'VALIDATION',
-    )
+    expect(
+      (await h.errorOf('export.plaintext', { format: 'latchkey-json', password: TEST_PASSWORD })).code,
+    ).toBe('VALIDATION')
     expect(
       (
         await h.errorOf('export.plaintext', {
@@ -290,10 +295,47 @@ describe('plaintext export', () => {
     expect(env.text).toContain('MAIL_PASSWORD="hunter2"')
     // Read back by the .env reader: the same bytes.
     const back = await preview({ format: 'env', source: { text: env.text }, pieceName: 'x' })
-    expect(back.items.map((item) => item.externalId).sort()).toEqual(['MAIL_PASSWORD', 'MAIL_USERNAME', 'SLACK_BOT'])
+    expect(back.items.map((item) => item.externalId).sort()).toEqual([
+      'MAIL_PASSWORD',
+      'MAIL_USERNAME',
+      'SLACK_BOT',
+    ])
     const audit = await h.call<AuditPage>('audit.list', { limit: 20 })
     const exports = audit.data.filter((entry) => entry.action === 'connection.export')
     expect(exports).toHaveLength(2)
     expect(JSON.stringify(exports)).not.toContain('hunter2')
+  })
+
+  it('refuses to export a row whose identity was edited in the file', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'latchkey-export-integrity-'))
+    const first = await createUnlockedTestCore({ dataDir })
+    const { connection } = await first.call<{ connection: AppConnection }>('connections.upsert', {
+      displayName: 'First',
+      pieceName: HTTP,
+      pieceVersion: '1.0.0',
+      type: 'SECRET_TEXT',
+      externalId: 'a',
+      value: { type: 'SECRET_TEXT', secret_text: 'a' },
+    })
+    await first.core.close()
+    // Edited with SQLite while Latchkey is not running: no key, so no MAC can follow.
+    const db = new Database(join(dataDir, VAULT_FILE_NAME))
+    db.prepare(`UPDATE connections SET display_name = 'Renamed on disk' WHERE id = ?`).run(connection.id)
+    db.close()
+    const again = await openUnlockedVault(dataDir)
+    try {
+      const result = await again.core.router.dispatch(
+        'export.plaintext',
+        { format: 'latchkey-json', password: TEST_PASSWORD, acknowledgeRisk: true },
+        { origin: 'test' },
+      )
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: 'INTEGRITY', params: { entityId: connection.id } },
+      })
+    } finally {
+      await again.dispose()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
   })
 })

@@ -12,8 +12,8 @@ export function BackupView() {
       <div className="transfer-grid">
         <BackupSection />
         <RestoreSection />
-        <ImportSection />
         <ExportSection />
+        <ImportSection />
       </div>
     </section>
   )

@@ -77,7 +77,7 @@ export function ImportSection() {
 
   const counts = plan?.plan.counts
   return (
-    <section className="transfer-section" aria-labelledby="import-title">
+    <section className="transfer-section import-section" aria-labelledby="import-title">
       <h3 id="import-title">Import</h3>
       <p className="muted small">
         From a Latchkey or connections API JSON file, a .env file, Bitwarden&apos;s unencrypted JSON export or

@@ -8,7 +8,13 @@ const AXIS = 18
  * Expiries per day for the next 30 days as bars: people would rather look than read. The SVG is one
  * labelled image; the same numbers are in a table for screen readers and for anyone who wants them.
  */
-export function ExpiryTimeline({ timeline }: { timeline: HealthSummary['timeline'] }) {
+export function ExpiryTimeline({
+  timeline,
+  soonDays,
+}: {
+  timeline: HealthSummary['timeline']
+  soonDays: number
+}) {
   const most = Math.max(1, ...timeline.map((day) => day.count))
   const total = timeline.reduce((sum, day) => sum + day.count, 0)
   const slot = WIDTH / timeline.length
@@ -29,13 +35,17 @@ export function ExpiryTimeline({ timeline }: { timeline: HealthSummary['timeline
                   y={HEIGHT - height}
                   width={slot - 4}
                   height={height}
-                  className={index < 3 ? 'bar soon' : 'bar'}
+                  className={index < soonDays ? 'bar soon' : 'bar'}
                 >
                   <title>{`${dayLabel(day.day)}: ${day.count} ${day.count === 1 ? 'expiry' : 'expiries'}`}</title>
                 </rect>
               ) : null}
               {index % 7 === 0 ? (
-                <text x={index * slot + slot / 2} y={HEIGHT + AXIS - 4} textAnchor="middle">
+                <text
+                  x={index === 0 ? 0 : index * slot + slot / 2}
+                  y={HEIGHT + AXIS - 4}
+                  textAnchor={index === 0 ? 'start' : 'middle'}
+                >
                   {index === 0 ? 'Today' : dayLabel(day.day)}
                 </text>
               ) : null}

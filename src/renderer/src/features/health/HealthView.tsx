@@ -47,7 +47,7 @@ export function HealthView() {
             {summary.expiringSoonDays === 1 ? 'within a day' : `within ${summary.expiringSoonDays} days`}{' '}
             (change it in Account).
           </p>
-          <ExpiryTimeline timeline={summary.timeline} />
+          <ExpiryTimeline timeline={summary.timeline} soonDays={summary.expiringSoonDays} />
           <Errors summary={summary} />
           <Expiries summary={summary} />
           <RefreshFailures summary={summary} />
