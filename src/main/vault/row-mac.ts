@@ -36,6 +36,9 @@ const COVERED_COLUMNS = [
 
 const covered = (row: string) => COVERED_COLUMNS.map((column) => `${row}.${column}`).join(', ')
 
+/** A write that leaves every covered value as it was (a rotation, a refresh) costs no MAC at all. */
+const COVERED_CHANGED = COVERED_COLUMNS.map((column) => `NEW.${column} IS NOT OLD.${column}`).join(' OR ')
+
 const MAC_OF_NEW = `UPDATE connections SET row_mac = ${MAC_FUNCTION}(${covered('NEW')}) WHERE rowid = NEW.rowid;`
 
 const TRIGGERS: { name: string; sql: string }[] = [
@@ -48,14 +51,14 @@ END`,
   {
     // A write must never vouch for a row that was already swapped or edited in the file.
     name: 'latchkey_row_mac_check',
-    sql: `BEFORE UPDATE OF ${COVERED_COLUMNS.join(', ')} ON connections BEGIN
+    sql: `BEFORE UPDATE OF ${COVERED_COLUMNS.join(', ')} ON connections WHEN ${COVERED_CHANGED} BEGIN
   SELECT ${CHECK_FUNCTION}(${covered('OLD')}, OLD.row_mac);
 END`,
   },
   {
     // Sets only row_mac, which no covered-column trigger watches: it fires nothing of its own.
     name: 'latchkey_row_mac_update',
-    sql: `AFTER UPDATE OF ${COVERED_COLUMNS.join(', ')} ON connections BEGIN
+    sql: `AFTER UPDATE OF ${COVERED_COLUMNS.join(', ')} ON connections WHEN ${COVERED_CHANGED} BEGIN
   ${MAC_OF_NEW}
 END`,
   },
