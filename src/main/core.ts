@@ -106,17 +106,6 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     listIndexes,
     events,
   })
-  // Sign-ins, client credentials and the refresh scheduler, which starts on unlock and stops on lock.
-  const oauth = createOAuth({
-    session,
-    connections,
-    events,
-    clock,
-    random,
-    fetch: dependencies.fetch ?? platformFetch,
-    openExternal: dependencies.openExternal,
-  })
-  const cliSessions = createCliSessions({ clock, random, events })
   // Remotes and the sync engine, which runs by itself while unlocked and stops on lock.
   const sync = createSync({
     session,
@@ -126,6 +115,18 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     fetch: dependencies.fetch ?? platformFetch,
     connection: (id) => connections.get(id),
   })
+  // Sign-ins, client credentials and the refresh scheduler, which starts on unlock and stops on lock.
+  const oauth = createOAuth({
+    session,
+    connections,
+    events,
+    clock,
+    random,
+    fetch: dependencies.fetch ?? platformFetch,
+    openExternal: dependencies.openExternal,
+    remoteCodeClaim: sync.remoteCodeClaim,
+  })
+  const cliSessions = createCliSessions({ clock, random, events })
   const handlers: Handlers = {
     ...appHandlers(dependencies.identity),
     ...vaultHandlers(vault),

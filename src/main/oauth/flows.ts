@@ -22,6 +22,13 @@ export interface FlowInfo {
   origin: string
 }
 
+/**
+ * Instead of exchanging the code here, hands it (with the PKCE verifier and the redirect) to
+ * someone who claims it themselves, and answers the connection id: an Activepieces remote takes an
+ * OAuth2 connection only that way (REFERENCE.md §1.4, §1.12).
+ */
+export type ClaimCode = (code: string, pkce: { codeVerifier: string }, flow: FlowInfo) => Promise<string>
+
 interface Flow extends FlowInfo {
   id: string
   state: string
@@ -30,6 +37,7 @@ interface Flow extends FlowInfo {
   loopback: Loopback
   timer: unknown
   commit: CommitTokens
+  claim: ClaimCode | undefined
 }
 
 const FINAL: ReadonlySet<OAuthFlowState> = new Set(['connected', 'failed', 'cancelled', 'timedOut'])
@@ -71,7 +79,7 @@ export function createFlows(dependencies: {
   async function start(
     provider: ResolvedProvider,
     commit: CommitTokens,
-    options: { timeoutMs?: number; origin: string },
+    options: { timeoutMs?: number; origin: string; claim?: ClaimCode },
   ): Promise<OAuthFlowStarted> {
     if (!provider.as.authorization_endpoint) {
       throw validationError('This provider has no authorization URL, so there is no page to sign in on.')
@@ -96,6 +104,7 @@ export function createFlows(dependencies: {
         loopback,
         timer: null,
         commit,
+        claim: options.claim,
       }
       const created = flow
       created.timer = clock.setTimeout(() => finish(created, 'timedOut'), timeoutMs)
@@ -155,12 +164,21 @@ export function createFlows(dependencies: {
     flow.loopback.close()
     announce(flow)
     try {
-      const response = await requestToken(
-        flow.provider,
-        { type: 'authorization_code', code, redirectUri: flow.redirectUri, codeVerifier: flow.codeVerifier },
-        dependencies.fetch,
-      )
-      const connectionId = flow.commit(response, flow)
+      const connectionId = flow.claim
+        ? await flow.claim(code, { codeVerifier: flow.codeVerifier }, flow)
+        : flow.commit(
+            await requestToken(
+              flow.provider,
+              {
+                type: 'authorization_code',
+                code,
+                redirectUri: flow.redirectUri,
+                codeVerifier: flow.codeVerifier,
+              },
+              dependencies.fetch,
+            ),
+            flow,
+          )
       finish(flow, 'connected', { connectionId })
       return connectionId
     } catch (error) {

@@ -11,7 +11,7 @@ import type { OpenExternal } from '../adapters/open-external'
 import type { RandomBytes } from '../adapters/random'
 import type { ConnectionsService } from '../connections/service'
 import type { VaultSession } from '../vault/session'
-import { createFlows, type FlowInfo } from './flows'
+import { createFlows, type ClaimCode, type FlowInfo } from './flows'
 import { OAUTH_PRESETS } from './presets'
 import { resolveProvider, type ResolvedProvider } from './provider'
 import { createRefresher } from './refresher'
@@ -42,6 +42,11 @@ export interface OAuthDependencies {
   openExternal: OpenExternal | null
   /** Refreshes at once; the benchmark measures others. */
   concurrency?: number
+  /**
+   * For a sign-in whose connection is bound to a remote that claims codes itself (Activepieces):
+   * the claim to use instead of a local exchange; null when the connection's remote takes tokens.
+   */
+  remoteCodeClaim?: (connection: OAuthConnectionFields, provider: ResolvedProvider) => ClaimCode | null
 }
 
 /**
@@ -118,7 +123,8 @@ export function createOAuth(dependencies: OAuthDependencies) {
           flow.redirectUri,
           flow.origin,
         ).id
-      return flows.start(provider, commit, { timeoutMs: input.timeoutMs, origin: context.origin })
+      const claim = dependencies.remoteCodeClaim?.(input.connection, provider) ?? undefined
+      return flows.start(provider, commit, { timeoutMs: input.timeoutMs, origin: context.origin, claim })
     },
     'oauth.complete': (input) => flows.complete(input.flowId, input),
     'oauth.cancel': (input) => flows.cancel(input.flowId),

@@ -374,6 +374,7 @@ export function createSyncEngine(dependencies: SyncEngineDependencies) {
 
   return {
     run,
+    contextFor,
     cancel,
     status,
     conflicts: (remoteId?: string): SyncConflict[] => listConflicts(conflictsDependencies, remoteId ?? null),

@@ -63,6 +63,22 @@ function applyPage(
   return changes
 }
 
+/**
+ * One remote row applied as a pull applies it (insert, update, or conflict), for a write that
+ * happened outside a pull: an OAuth2 connection the remote created by claiming a sign-in's code.
+ * Answers the local connection id. Call inside a transaction.
+ */
+export function applyRemoteRow(
+  context: RunContext,
+  repository: SyncRepository,
+  remote: RemoteConnection,
+): string {
+  const changes: PageChanges = { created: [], updated: [], conflicts: 0 }
+  applyRow(context, repository, remote, changes)
+  const byRemoteId = repository.stateByRemoteId(context.remoteId, remote.remoteId)
+  return byRemoteId?.connection_id ?? changes.created[0] ?? changes.updated[0] ?? ''
+}
+
 function applyRow(
   context: RunContext,
   repository: SyncRepository,

@@ -8,6 +8,7 @@ import type { VaultSession } from '../vault/session'
 import { createRemoteClient, type RemoteClient, type RemoteTarget } from './dialects/remote-client'
 import { createSyncEngine } from './engine'
 import { probeAsTestResult } from './probe'
+import { remoteCodeClaim } from './oauth-claim'
 import { createRemotesService } from './remotes-service'
 import { syncHandlers } from './sync-handlers'
 
@@ -63,6 +64,13 @@ export function createSync(dependencies: SyncDependencies) {
     handlers,
     engine: ready,
     remotes,
+    /** For the OAuth sign-in: Activepieces remotes claim the code themselves (oauth-claim.ts). */
+    remoteCodeClaim: remoteCodeClaim({
+      target: (remoteId) => remotes.target(remoteId),
+      clientFor,
+      contextFor: (remoteId, client) => ready.contextFor(remoteId, client, new AbortController().signal),
+      newExternalId: () => `oauth_${dependencies.random(12).toString('base64url')}`,
+    }),
     close(): void {
       unsubscribe()
       ready.stop()

@@ -71,6 +71,11 @@ export const oauthConnectionFieldsSchema = z
     externalId: z.string().min(1).max(500).optional(),
     scope: connectionScopeSchema.default('PROJECT'),
     projectIds: z.array(z.string().min(1).max(200)).max(1000).default([]),
+    /**
+     * The remote it syncs with. An Activepieces remote claims the code itself (its secret is then
+     * held remotely); any other remote gets the tokens pushed like any change.
+     */
+    remoteId: z.string().min(1).max(200).nullable().optional(),
   })
   .strict()
 export type OAuthConnectionFields = z.input<typeof oauthConnectionFieldsSchema>
