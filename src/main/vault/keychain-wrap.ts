@@ -56,8 +56,13 @@ export function createKeychainWrapping(
       const blobLength = stored.readUInt32BE(0)
       if (stored.length < 4 + blobLength) throw new EnvelopeError('malformed')
       const kek = await keeper.unwrap(vaultId, stored.subarray(4, 4 + blobLength))
-      const subkey = deriveSubkey(kek, 'key-wrap-keychain')
-      kek.fill(0)
+      let subkey: Buffer
+      try {
+        // A keeper answering with the wrong length makes this throw: the key is zeroed all the same.
+        subkey = deriveSubkey(kek, 'key-wrap-keychain')
+      } finally {
+        kek.fill(0)
+      }
       try {
         return open({
           subkey,
