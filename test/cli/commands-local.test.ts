@@ -49,8 +49,8 @@ describe('latchkey with no app running', () => {
     expect(created.stderr).toBe('')
     expect(created.code).toBe(0)
     const again = await runLatchkey(bundle, dataDir, ['init'], { env: { LATCHKEY_PASSWORD: TEST_PASSWORD } })
-    expect(again.code).not.toBe(0)
-    expect(again.stderr).toMatch(ERROR_LINE)
+    expect(again.code).toBe(1)
+    expect(again.stderr).toMatch(/^latchkey: CONFLICT: A vault already exists at .*vault\.sqlite\.\n$/)
   })
 
   it('a wrong password is exit 3, and no password without a terminal says how to give one', async () => {

@@ -23,6 +23,15 @@ export function registerVaultCommands(program: Command, context: CliContext): vo
               message: `The Latchkey app (process ${client.holder.pid}) has this data folder open; create the vault there.`,
             })
           }
+          // Before asking anything: a person should not type a new password twice to hear "exists".
+          const existing = await client.call('vault.status', {})
+          if (existing.state !== 'uninitialized') {
+            throw new AppError('CONFLICT', {
+              entityType: 'vault',
+              entityId: existing.path,
+              message: `A vault already exists at ${existing.path}.`,
+            })
+          }
           const password = context.env.LATCHKEY_PASSWORD ?? (await askNewPassword())
           const status = await client.call('vault.create', {
             password,

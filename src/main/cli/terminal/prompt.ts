@@ -32,8 +32,9 @@ export function promptHidden(question: string): Promise<string | null> {
   const terminal = openTerminal()
   if (!terminal) return Promise.resolve(null)
   const { input, output, owned } = terminal
-  output.write(question)
+  // Echo off before the question shows: an answer typed the moment it appears must not be echoed.
   input.setRawMode(true)
+  output.write(question)
   input.resume()
   return new Promise((resolve) => {
     let answer = ''
