@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useRef, useState, type KeyboardEvent } from 'react'
 import type { ConnectionPolicy } from '../../../../shared/contract'
 import { pieceLabel } from '../connections/format'
 import { PolicyCellEditor } from './PolicyCellEditor'
@@ -33,14 +33,49 @@ function CellSummary({ policy, matrix }: { policy: ConnectionPolicy | undefined;
   )
 }
 
+const MOVES: Record<string, [number, number]> = {
+  ArrowUp: [-1, 0],
+  ArrowDown: [1, 0],
+  ArrowLeft: [0, -1],
+  ArrowRight: [0, 1],
+}
+
+/** Arrow keys move between cells as in a spreadsheet; Enter or Space on a cell edits it. */
+function moveBetweenCells(event: KeyboardEvent<HTMLTableElement>) {
+  const move = MOVES[event.key]
+  const cell = event.target instanceof HTMLElement ? event.target.closest<HTMLElement>('.policy-cell') : null
+  if (!move || !cell) return
+  const row = Number(cell.dataset.row) + move[0]
+  const column = Number(cell.dataset.column) + move[1]
+  const next = event.currentTarget.querySelector<HTMLElement>(
+    `.policy-cell[data-row="${row}"][data-column="${column}"]`,
+  )
+  if (!next) return
+  event.preventDefault()
+  next.focus()
+}
+
 /** Pieces down, projects across; each cell its policy and connection, a button that edits it in place. */
 export function PolicyMatrixTable({ matrix, pieces, projects, onChanged }: Props) {
   const [editing, setEditing] = useState<string | null>(null)
+  const table = useRef<HTMLTableElement>(null)
+  // Closing an editor gives focus back to its cell, so the keyboard carries on from where it was.
+  const refocus = (row: number, column: number) =>
+    requestAnimationFrame(() =>
+      table.current
+        ?.querySelector<HTMLElement>(`.policy-cell[data-row="${row}"][data-column="${column}"]`)
+        ?.focus(),
+    )
   const byCell = new Map(matrix.policies.map((p) => [cellKey(p), p]))
 
   return (
     <div className="policy-matrix-wrap">
-      <table className="policy-matrix" aria-label="Policies by piece and project">
+      <table
+        ref={table}
+        className="policy-matrix"
+        aria-label="Policies by piece and project"
+        onKeyDown={moveBetweenCells}
+      >
         <thead>
           <tr>
             <th scope="col">Piece</th>
@@ -52,12 +87,12 @@ export function PolicyMatrixTable({ matrix, pieces, projects, onChanged }: Props
           </tr>
         </thead>
         <tbody>
-          {pieces.map((piece) => (
+          {pieces.map((piece, rowIndex) => (
             <tr key={piece}>
               <th scope="row" title={piece}>
                 {pieceLabel(piece)}
               </th>
-              {projects.map((project) => {
+              {projects.map((project, columnIndex) => {
                 const key = cellKey({ pieceName: piece, projectId: project })
                 const policy = byCell.get(key)
                 return (
@@ -70,12 +105,15 @@ export function PolicyMatrixTable({ matrix, pieces, projects, onChanged }: Props
                         onDone={(changed) => {
                           setEditing(null)
                           if (changed) onChanged()
+                          refocus(rowIndex, columnIndex)
                         }}
                       />
                     ) : (
                       <button
                         type="button"
                         className="policy-cell"
+                        data-row={rowIndex}
+                        data-column={columnIndex}
                         aria-label={`${pieceLabel(piece)} in ${project}: ${policy ? POLICY_LABELS[policy.type] : 'no policy'}. Edit`}
                         onClick={() => setEditing(key)}
                       >
