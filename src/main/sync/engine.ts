@@ -329,6 +329,8 @@ export function createSyncEngine(dependencies: SyncEngineDependencies) {
     for (const remoteId of [...timers.keys()]) clearTimer(remoteId)
     if (settleTimer !== null) clock.clearTimeout(settleTimer)
     settleTimer = null
+    if (announceTimer !== null) clock.clearTimeout(announceTimer)
+    announceTimer = null
   }
 
   /** A local change to a synced connection: push soon, unless a backoff says later. */
@@ -360,7 +362,24 @@ export function createSyncEngine(dependencies: SyncEngineDependencies) {
       else stop()
       return
     }
-    if (name === 'connections.changed' && running.size === 0) pushSoon()
+    if (name === 'connections.changed' && running.size === 0) {
+      pushSoon()
+      announcePendingSoon()
+    }
+  }
+
+  let announceTimer: unknown = null
+  /** A local edit changed a remote's pending count: the indicator hears it once per burst. */
+  function announcePendingSoon(): void {
+    if (!active || announceTimer !== null) return
+    announceTimer = clock.setTimeout(() => {
+      announceTimer = null
+      try {
+        for (const remote of dependencies.remotes.list()) publishStatus(remote.id)
+      } catch {
+        // Locked meanwhile.
+      }
+    }, 100)
   }
 
   /** A remote added, edited or removed: run it now (or forget it). */

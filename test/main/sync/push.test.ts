@@ -133,3 +133,15 @@ it('an OAuth2 connection with minted tokens is not uploaded to Activepieces, whi
   expect(stopped!.error.message).toMatch(/sign-in it completes itself/)
   expect(JSON.stringify(await status(h))).not.toContain('minted-access-token')
 })
+
+it('local edits announce the new pending count (sync.statusChanged)', async () => {
+  harness = await syncHarness()
+  const h = harness
+  await h.save('alpha')
+  await h.save('beta')
+  h.clock.advance(100)
+  const announced = h.events
+    .filter((event) => event.name === 'sync.statusChanged')
+    .map((event) => event.payload)
+  expect(announced).toContainEqual(expect.objectContaining({ remoteId: h.remote.id, pending: 2 }))
+})
