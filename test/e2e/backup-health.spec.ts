@@ -243,6 +243,9 @@ test('restore into a fresh vault: a wrong password and a damaged file change not
 
     await attempt(backupPath, E2E_PASSWORD)
     await expect(other.getByRole('button', { name: 'Unlock' })).toBeVisible()
+    await expect(
+      other.getByText('The backup was restored in place of this vault.', { exact: false }),
+    ).toBeVisible()
     await other.getByLabel('Master password', { exact: true }).fill(E2E_PASSWORD)
     await other.getByRole('button', { name: 'Unlock' }).click()
     await expect(nav(other, 'Connections')).toBeVisible()

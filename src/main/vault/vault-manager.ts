@@ -424,10 +424,12 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
     requireDatabase: file.requireDatabase,
     replaceFile: (install, record) =>
       serialized(async () => {
-        lock('manual', record.origin)
+        // lock() announces the move when the vault was unlocked; from uninitialized, this does.
+        const announced = unlocked !== null
+        lock('restore', record.origin)
         file.replace(install)
         audit(record)
-        deps.onStateChanged?.('locked', 'manual')
+        if (!announced) deps.onStateChanged?.('locked', 'restore')
         return status()
       }),
     close() {

@@ -19,7 +19,8 @@ export interface VaultStatus {
   path: string
 }
 
-export type LockReason = 'manual' | 'idle' | 'suspend' | 'shutdown'
+/** restore: a backup was restored in place of the vault, which opens with the backup's password. */
+export type LockReason = 'manual' | 'idle' | 'suspend' | 'shutdown' | 'restore'
 
 /** Limits a person can understand; strength is judged in main (vault/password-policy.ts). */
 export const PASSWORD_MAX_LENGTH = 1024

@@ -84,6 +84,8 @@ describe('encrypted backup and restore', () => {
     cores.push(fresh)
     expect((await fresh.call<VaultStatus>('vault.status')).state).toBe('uninitialized')
     const transferId = await uploadAll(fresh, bytes)
+    const states: unknown[] = []
+    fresh.core.events.subscribe((name, payload) => name === 'vault.stateChanged' && states.push(payload))
     const restored = await fresh.call<{ connections: number; previousVaultKeptAs: string | null }>(
       'backup.restore',
       {
@@ -93,6 +95,7 @@ describe('encrypted backup and restore', () => {
     )
     expect(restored).toMatchObject({ connections: 2, previousVaultKeptAs: null })
     expect((await fresh.call<VaultStatus>('vault.status')).state).toBe('locked')
+    expect(states).toEqual([{ state: 'locked', reason: 'restore' }])
     await fresh.call('vault.unlock', { password: TEST_PASSWORD })
     expect(await contentOf(fresh)).toEqual(expected)
     const audit = await fresh.call<AuditPage>('audit.list', { limit: 100 })
@@ -113,12 +116,15 @@ describe('encrypted backup and restore', () => {
       value: { type: 'SECRET_TEXT', secret_text: 'mine' },
     })
     const transferId = await uploadAll(other, bytes, 1000)
+    const states: unknown[] = []
+    other.core.events.subscribe((name, payload) => name === 'vault.stateChanged' && states.push(payload))
     const restored = await other.call<{ previousVaultKeptAs: string }>('backup.restore', {
       transferId,
       password: TEST_PASSWORD,
     })
     expect(restored.previousVaultKeptAs).toMatch(/^vault\.before-restore-.*\.sqlite$/)
     expect(readdirSync(other.dataDir)).toContain(restored.previousVaultKeptAs)
+    expect(states).toEqual([{ state: 'locked', reason: 'restore' }])
     await other.call('vault.unlock', { password: TEST_PASSWORD })
     expect(await contentOf(other)).toEqual(await contentOf(core))
   })

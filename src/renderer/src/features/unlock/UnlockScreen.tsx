@@ -10,6 +10,8 @@ const REASONS: Record<LockReason, string> = {
   idle: 'Locked after a period of inactivity.',
   suspend: 'Locked when the system went to sleep or the screen locked.',
   shutdown: 'Locked.',
+  restore:
+    'The backup was restored in place of this vault. Unlock it with the master password it was backed up with.',
 }
 
 export function UnlockScreen() {
