@@ -146,6 +146,26 @@ describe('the CLI channel', () => {
     other.catch(() => {})
   })
 
+  it('answers every waiting command of one terminal at once: one dialog for a script', async () => {
+    const first = connectToApp(vault.dataDir, ask())
+    const second = connectToApp(vault.dataDir, ask())
+    const requests = await pendingRequests(2)
+    await vault.call('cli.answer', { requestId: requests[0]!.requestId, approve: true })
+    for (const client of await Promise.all([first, second])) {
+      clients.push(client!)
+      expect((await client!.call('vault.status', {})).state).toBe('unlocked')
+    }
+    expect(await vault.call('cli.requests')).toEqual([])
+  })
+
+  it('is not taken over by a second app on the same data folder', async () => {
+    await expect(
+      startCliChannel({ core: vault.core, dataDir: vault.dataDir, logger: silentLogger }),
+    ).rejects.toThrow('Another Latchkey process serves')
+    const client = await connectAnswered(true)
+    expect((await client.call('vault.status', {})).state).toBe('unlocked')
+  })
+
   it('refuses a call before the hello is approved', async () => {
     const socket = connect(channel.location.path)
     const reply = await new Promise<string>((resolve) => {

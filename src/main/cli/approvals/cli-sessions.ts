@@ -77,6 +77,12 @@ export function createCliSessions(deps: {
       sessions.set(entry.terminalKey, { startedAt: now, lastUsedAt: now })
     }
     entry.settle(admission)
+    // Commands started together in one terminal (a script) share the one answer: one dialog, not many.
+    for (const [otherId, other] of [...pending]) {
+      if (other.terminalKey !== entry.terminalKey) continue
+      pending.delete(otherId)
+      other.settle(admission)
+    }
     announce()
     return true
   }

@@ -80,7 +80,13 @@ export async function startBrowserMode(
   })
   const server = await startBrowserServer({ core, rendererDir, port: args.port })
   // The `latchkey` command line uses this process's unlocked vault, with the person's approval.
-  const cliChannel = await startCliChannel({ core, dataDir: args.dataDir, logger: adapters.logger })
+  // Without it the app still works: the CLI then reports the one-owner error naming this process.
+  const cliChannel = await startCliChannel({ core, dataDir: args.dataDir, logger: adapters.logger }).catch(
+    (error: Error) => {
+      adapters.logger.error('the CLI channel did not start', { reason: error.message })
+      return null
+    },
+  )
   // The one line on stdout: people and scripts (the end-to-end tests) read the URL from it.
   adapters.writeLine(`Latchkey running at ${server.url}`)
   if (args.open) launcher.open(server.url)
@@ -88,7 +94,7 @@ export async function startBrowserMode(
     url: server.url,
     async close() {
       launcher.removeAll()
-      await cliChannel.close()
+      await cliChannel?.close()
       await server.close()
       await core.close()
     },

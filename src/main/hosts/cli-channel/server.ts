@@ -1,5 +1,5 @@
 import { chmodSync, mkdirSync, rmSync } from 'node:fs'
-import { createServer, type Server, type Socket } from 'node:net'
+import { connect, createServer, type Server, type Socket } from 'node:net'
 import { AppError, type ErrorObject } from '../../../shared/errors'
 import type { Logger } from '../../adapters/logger'
 import type { LatchkeyCore } from '../../core'
@@ -34,7 +34,7 @@ const ENDED_MESSAGE =
  */
 export async function startCliChannel(options: CliChannelOptions): Promise<RunningCliChannel> {
   const location = options.location ?? channelLocation(options.dataDir)
-  preparePrivateFolder(location)
+  await preparePrivateFolder(location)
   const sockets = new Set<Socket>()
   const server = createServer((socket) => {
     sockets.add(socket)
@@ -60,13 +60,26 @@ export async function startCliChannel(options: CliChannelOptions): Promise<Runni
   }
 }
 
-function preparePrivateFolder(location: ChannelLocation): void {
+async function preparePrivateFolder(location: ChannelLocation): Promise<void> {
   if (!location.directory) return
   mkdirSync(location.directory, { recursive: true, mode: 0o700 })
   const problem = privateChannelProblem(location, false)
   if (problem) throw new Error(`The CLI channel cannot start: ${problem}`)
-  // This process holds the vault's owner lock, so a socket left here is a dead owner's.
+  // A second app on the same data folder must not take the channel from the one that answers on it.
+  if (await answers(location.path))
+    throw new Error('Another Latchkey process serves this data folder’s CLI channel.')
   rmSync(location.path, { force: true })
+}
+
+function answers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect(path)
+    probe.once('connect', () => {
+      probe.destroy()
+      resolve(true)
+    })
+    probe.once('error', () => resolve(false))
+  })
 }
 
 function listen(server: Server, path: string): Promise<void> {
@@ -102,7 +115,7 @@ function serveConnection(socket: Socket, core: LatchkeyCore): void {
           pid: message.pid,
           command: message.command.slice(0, 500),
           terminalKey: message.terminalKey,
-          terminal: message.terminal,
+          terminal: message.terminal?.slice(0, 200) ?? null,
         },
         leaving.signal,
       )
