@@ -188,7 +188,7 @@ test('two vaults change the same connection: the conflict shows both versions an
   }, slackOnB)
   await indicator(pageB).getByRole('button', { name: 'Sync now' }).click()
   await expect(indicator(pageB)).toContainText('1 conflict')
-  await expect(row(pageB, 'Slack, renamed on B').locator('[data-sync="conflict"]')).toHaveText('Conflict')
+  await expect(row(pageB, 'Slack, renamed on B').locator('[data-sync="conflict"]')).toContainText('Conflict')
   await expect(sidebar(pageB).getByRole('button', { name: /^Sync/ })).toContainText('1')
 
   await goTo(pageB, 'Sync')
@@ -268,6 +268,51 @@ test('a sync that hangs shows its progress and can be cancelled; nothing is repo
   server.faults.clear()
 })
 
+test('a change the remote refuses stops with its reason shown, the rest go on, and Sync now sends it again', async () => {
+  await goTo(pageA, 'Sync')
+  await goTo(pageA, 'Connections')
+  const remoteId = await pageA.evaluate(async () => {
+    const [remote] = await (globalThis as unknown as LatchkeyPage).latchkey.remotes.list({})
+    return remote!.id
+  })
+  // The next save is refused once with a 400; a rename of another connection is not.
+  server.faults.add({
+    kind: 'status',
+    status: 400,
+    times: 1,
+    match: { method: 'POST', path: /app-connections$/, dialect: 'activepieces' },
+  })
+  await pageA.evaluate(async (remote) => {
+    await (globalThis as unknown as LatchkeyPage).latchkey.connections.create({
+      displayName: 'Refused once',
+      pieceName: '@activepieces/piece-slack',
+      type: 'SECRET_TEXT',
+      value: { type: 'SECRET_TEXT', secret_text: 'xoxb-refused' },
+      remoteId: remote,
+    })
+  }, remoteId)
+  await indicator(pageA).getByRole('button', { name: 'Sync now' }).click()
+  await expect(row(pageA, 'Refused once').locator('[data-sync="refused"]')).toHaveText('Sync refused')
+  await expect(sidebar(pageA).getByRole('button', { name: /^Sync/ })).toContainText('1')
+  await expect(indicator(pageA).getByRole('status')).toContainText('1 change refused')
+  await goTo(pageA, 'Sync')
+  const refused = remoteCard(pageA, 'Team AP')
+    .getByRole('listitem')
+    .filter({ hasText: '“Refused once” (save)' })
+  await expect(refused).toBeVisible()
+  await expect(remoteCard(pageA, 'Team AP')).toContainText(
+    'Each waits for you to change the connection again',
+  )
+  await pageA.screenshot({ path: `${SHOTS}/sync-refused-entry.png` })
+  expect(server.rows('activepieces').filter((item) => item.displayName === 'Refused once')).toHaveLength(0)
+
+  await remoteCard(pageA, 'Team AP').getByRole('button', { name: 'Sync now' }).click()
+  await expect(refused).toHaveCount(0)
+  expect(server.rows('activepieces').filter((item) => item.displayName === 'Refused once')).toHaveLength(1)
+  await goTo(pageA, 'Connections')
+  await expect(row(pageA, 'Refused once').locator('[data-sync]')).toHaveCount(0)
+})
+
 test('offline, an edit waits; removing the remote counts the unsynced change, and keeps every connection', async () => {
   await server.faults.offline()
   const made = await idOf(pageA, 'Made here')
@@ -288,7 +333,7 @@ test('offline, an edit waits; removing the remote counts the unsynced change, an
   await remoteCard(pageA, 'Team AP').getByRole('button', { name: 'Remove' }).click()
   const confirm = pageA.getByRole('alertdialog', { name: 'Remove “Team AP”?' })
   await expect(confirm).toContainText('1 change has not reached the remote yet.')
-  await expect(confirm).toContainText('Its 3 connections stay on this device as local-only.')
+  await expect(confirm).toContainText('Its 4 connections stay on this device as local-only.')
   await pageA.screenshot({ path: `${SHOTS}/sync-remove-remote.png` })
   await confirm.getByRole('button', { name: 'Remove and discard 1 unsynced change' }).click()
   await expect(confirm).toBeHidden()
@@ -297,7 +342,7 @@ test('offline, an edit waits; removing the remote counts the unsynced change, an
   await expect(indicator(pageA)).toHaveCount(0)
 
   await goTo(pageA, 'Connections')
-  await expect(pageA.getByTestId('result-count')).toHaveText('3 connections')
+  await expect(pageA.getByTestId('result-count')).toHaveText('4 connections')
   await row(pageA, 'Made here, edited offline').click()
   await expect(details(pageA)).toContainText('Local only')
   await server.faults.online()

@@ -16,7 +16,10 @@ const plural = (count: number, one: string, many: string) =>
 const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
 
 function idleText(summary: SyncSummary, now: number): string {
-  const waiting = summary.pending > 0 ? `${plural(summary.pending, 'change', 'changes')} waiting · ` : ''
+  const waitingCount = summary.pending - summary.failed
+  const waiting =
+    (waitingCount > 0 ? `${plural(waitingCount, 'change', 'changes')} waiting · ` : '') +
+    (summary.failed > 0 ? `${plural(summary.failed, 'change', 'changes')} refused · ` : '')
   if (summary.neverSynced) return `${waiting}not synced yet`
   return `${waiting}synced ${agoText(summary.lastSuccessAt!, now)}`
 }
