@@ -235,9 +235,10 @@ test('a policy change changes the resolver’s answer, and a bad one is refused 
   await editor.getByLabel('Connection').selectOption({ label: 'Org Slack (organisation-wide)' })
   await editor.getByRole('button', { name: 'Save' }).click()
   await expect(editor).toBeHidden()
-  await expect(
-    policies.getByRole('button', { name: /^Slack in p-ops: Enforced by the organisation/ }),
-  ).toContainText('Org Slack')
+  const enforced = policies.getByRole('button', { name: /^Slack in p-ops: Enforced by the organisation/ })
+  await expect(enforced).toContainText('Org Slack')
+  // Focus is back on the cell, so the keyboard carries on from there.
+  await expect(enforced).toBeFocused()
   await resolver.getByRole('button', { name: 'Resolve' }).click()
   await expect(answer).toContainText('externalId “user-42” in project p-ops for Slack → Org Slack')
   await expect(answer).toContainText('because the organisation enforces this connection')

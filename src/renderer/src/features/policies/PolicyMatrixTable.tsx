@@ -1,4 +1,4 @@
-import { useRef, useState, type KeyboardEvent } from 'react'
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import type { ConnectionPolicy } from '../../../../shared/contract'
 import { pieceLabel } from '../connections/format'
 import { PolicyCellEditor } from './PolicyCellEditor'
@@ -60,12 +60,15 @@ export function PolicyMatrixTable({ matrix, pieces, projects, onChanged }: Props
   const [editing, setEditing] = useState<string | null>(null)
   const table = useRef<HTMLTableElement>(null)
   // Closing an editor gives focus back to its cell, so the keyboard carries on from where it was.
-  const refocus = (row: number, column: number) =>
-    requestAnimationFrame(() =>
-      table.current
-        ?.querySelector<HTMLElement>(`.policy-cell[data-row="${row}"][data-column="${column}"]`)
-        ?.focus(),
-    )
+  const returnTo = useRef<{ row: number; column: number } | null>(null)
+  useEffect(() => {
+    const cell = returnTo.current
+    if (editing !== null || !cell) return
+    returnTo.current = null
+    table.current
+      ?.querySelector<HTMLElement>(`.policy-cell[data-row="${cell.row}"][data-column="${cell.column}"]`)
+      ?.focus()
+  }, [editing])
   const byCell = new Map(matrix.policies.map((p) => [cellKey(p), p]))
 
   return (
@@ -105,7 +108,7 @@ export function PolicyMatrixTable({ matrix, pieces, projects, onChanged }: Props
                         onDone={(changed) => {
                           setEditing(null)
                           if (changed) onChanged()
-                          refocus(rowIndex, columnIndex)
+                          returnTo.current = { row: rowIndex, column: columnIndex }
                         }}
                       />
                     ) : (
