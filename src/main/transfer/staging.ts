@@ -12,7 +12,7 @@ import {
 import { join } from 'node:path'
 import { notFoundError } from '../../shared/errors'
 
-/** A staged file nobody finished with is removed after this long. */
+/** A staged file nobody finished with is removed after this long (checked at start and on every new file). */
 const STAGED_LIFETIME_MS = 60 * 60 * 1000
 const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/
 
@@ -62,6 +62,13 @@ export function createStaging(dataDir: string, now: () => number): Staging {
       id,
       'That file is no longer here (files are kept for an hour). Start again.',
     )
+  }
+
+  // Whatever an earlier run left (a crash mid-transfer) goes when its hour is up.
+  try {
+    sweep()
+  } catch {
+    // A data folder that cannot be read yet: the first create says why.
   }
 
   return {

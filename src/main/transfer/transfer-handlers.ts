@@ -122,6 +122,8 @@ export function transferHandlers(deps: TransferDependencies): Pick<Handlers, Tra
           })
         }),
       )
+      // An uploaded import file is plaintext: it leaves the data folder as soon as it is imported.
+      if ('transferId' in input.source) deps.staging.discard(input.source.transferId)
       return { created: counts.create, updated: counts.update, skipped: counts.skip }
     },
   }

@@ -241,6 +241,26 @@ describe('import', () => {
     expect(again.counts).toEqual({ create: 0, update: 0, skip: 4 })
   })
 
+  it('imports a file uploaded in chunks, then removes the upload from the data folder', async () => {
+    const text = JSON.stringify([
+      {
+        displayName: 'Big',
+        pieceName: HTTP,
+        externalId: 'big',
+        type: 'SECRET_TEXT',
+        value: { type: 'SECRET_TEXT', secret_text: 'x'.repeat(50_000) },
+      },
+    ])
+    const { transferId } = await h.call<{ transferId: string }>('transfer.upload', {
+      data: Buffer.from(text).toString('base64'),
+    })
+    const input = { format: 'latchkey-json', source: { transferId } }
+    const plan = await preview(input)
+    expect(plan.counts.create).toBe(1)
+    await h.call('import.apply', { ...input, digest: plan.digest })
+    expect((await h.errorOf('import.preview', input)).code).toBe('ENTITY_NOT_FOUND')
+  })
+
   it('asks which piece a foreign format is for', async () => {
     const error = await h.errorOf('import.preview', { format: 'env', source: { text: 'A=1' } })
     expect(error).toMatchObject({ code: 'VALIDATION', params: { issues: [{ path: 'pieceName' }] } })

@@ -75,6 +75,16 @@ export function ImportSection() {
     }
   }
 
+  /** An uploaded file is plaintext in main's staging folder: it goes when the person cancels. */
+  function cancel() {
+    if (plan && 'transferId' in plan.source) {
+      void api()
+        .transfer.discard({ transferId: plan.source.transferId })
+        .catch(() => undefined)
+    }
+    setPlan(null)
+  }
+
   const counts = plan?.plan.counts
   return (
     <section className="transfer-section import-section" aria-labelledby="import-title">
@@ -162,7 +172,7 @@ export function ImportSection() {
             </tbody>
           </table>
           <div className="form-footer">
-            <button type="button" onClick={() => setPlan(null)}>
+            <button type="button" onClick={cancel}>
               Cancel
             </button>
             <button
