@@ -8,6 +8,7 @@ export default defineConfig({
       'test/renderer/**/*.test.ts',
       'test/scripts/**/*.test.ts',
       'test/cli/**/*.test.ts',
+      'test/fuzz/**/*.test.ts',
     ],
     environment: 'node',
     // Vault tests derive real keys and write real SQLite files; two cores run them in parallel.

@@ -62,3 +62,19 @@ function visit(value: unknown, path: PropertyKey[], context: z.RefinementCtx, de
 function report(path: PropertyKey[], context: z.RefinementCtx): void {
   context.addIssue({ code: 'custom', path, message: illFormedTextMessage(fieldWordsAt(path).label) })
 }
+
+/** A parsed input with every `undefined` member of its plain objects left out, at any depth. */
+export function withoutUndefinedMembers<T>(value: T, depth = 0): T {
+  // Deeper than any schema lets through (free-form JSON is bounded at 32 levels by json-value.ts).
+  if (value === null || typeof value !== 'object' || depth > WALK_DEPTH_LIMIT) return value
+  if (Array.isArray(value)) {
+    for (const item of value) withoutUndefinedMembers(item, depth + 1)
+    return value
+  }
+  for (const key of Object.keys(value)) {
+    const member = (value as Record<string, unknown>)[key]
+    if (member === undefined) delete (value as Record<string, unknown>)[key]
+    else withoutUndefinedMembers(member, depth + 1)
+  }
+  return value
+}
