@@ -378,3 +378,34 @@ test('a Weavz remote asks for its organisation, not a required project, and take
     .poll(() => server.rows('weavz').filter((item) => item.displayName === 'Made for Weavz').length)
     .toBe(1)
 })
+
+test('a push shows how far it has got on a bar with its total', async () => {
+  const remoteId = await pageA.evaluate(async () => {
+    const remotes = await (globalThis as unknown as LatchkeyPage).latchkey.remotes.list({})
+    return remotes.find((remote) => remote.name === 'Team Weavz')!.id
+  })
+  // Each create takes a while and sync sends 8 at a time, so 12 leave the bar at 8 of 12 for a moment.
+  server.faults.add({ kind: 'latency', ms: 1500, match: { method: 'POST', dialect: 'weavz' } })
+  await pageA.evaluate(async (remote) => {
+    const { latchkey } = globalThis as unknown as LatchkeyPage
+    for (let index = 1; index <= 12; index += 1) {
+      const name = `Batch ${index}`
+      await latchkey.connections.create({
+        displayName: name,
+        pieceName: '@activepieces/piece-slack',
+        type: 'SECRET_TEXT',
+        value: { type: 'SECRET_TEXT', secret_text: `secret of ${name}` },
+        remoteId: remote,
+      })
+    }
+  }, remoteId)
+  await indicator(pageA).getByRole('button', { name: 'Sync now' }).click()
+  const bar = indicator(pageA).getByRole('progressbar', { name: 'Sync progress' })
+  await expect(bar).toHaveAttribute('max', '12')
+  await expect(indicator(pageA).getByRole('status')).toContainText('Sending changes: 8 of 12')
+  await pageA.screenshot({ path: `${SHOTS}/sync-push-progress.png` })
+  await expect(indicator(pageA).getByRole('status')).toContainText(/synced just now/i)
+  await expect(bar).toHaveCount(0)
+  expect(server.rows('weavz').filter((item) => item.displayName.startsWith('Batch '))).toHaveLength(12)
+  server.faults.clear()
+})
