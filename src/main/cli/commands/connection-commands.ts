@@ -17,6 +17,7 @@ import type {
   UpsertConnectionInput,
 } from '../../../shared/contract'
 import { validationError } from '../../../shared/errors'
+import type { VaultClient } from '../client/vault-client'
 import type { CliContext } from '../context'
 import { details, json, progress, table } from '../output'
 import { defaultFieldOf, fieldOf, findConnection } from './find-connection'
@@ -85,6 +86,19 @@ function filterOf(options: ListOptions): ConnectionFilter {
 
 const PAGE = 100
 
+/**
+ * Until the core has read the list into memory (a background read, chunk by chunk, after the first
+ * list call), SQL answers each page with a scan and a sort: a hundred pages of a 10,000-row vault
+ * cost more than reading the list once. A vault this command opened itself starts cold, so a long
+ * list waits for it; connections.facets says `partial` until it is read.
+ */
+async function listInMemory(client: VaultClient): Promise<void> {
+  await client.call('connections.list', { limit: 1 })
+  while ((await client.call('connections.facets', {})).partial) {
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+}
+
 export function registerConnectionCommands(program: Command, context: CliContext): void {
   program
     .command('list')
@@ -112,6 +126,7 @@ export function registerConnectionCommands(program: Command, context: CliContext
       const filter = filterOf(options)
       const wanted = options.all ? Infinity : (options.limit ?? 10)
       await context.withVault('list', async (client) => {
+        if (client.holder.kind === 'self' && wanted > PAGE) await listInMemory(client)
         const rows: AppConnection[] = []
         let cursor: string | undefined
         let next: string | null = null
