@@ -4,7 +4,7 @@ import type { CliSessionRequest } from '../../src/shared/contract/cli'
 import { startBrowserMode, type BrowserModeProcess } from '../support/browser-mode'
 import { TEST_PASSWORD } from '../support/vault'
 import { describeEveryCommand, type CliHarness } from './support/every-command'
-import { buildTestCli, ERROR_LINE, runLatchkey } from './support/latchkey-process'
+import { buildTestCli, ERROR_LINE, runLatchkey, removeTestCli } from './support/latchkey-process'
 
 // Browser mode holds the vault; every command goes through its CLI channel, approved by "the person"
 // (this test, answering cli.requests over browser mode's own HTTP API, as the dialog does).
@@ -62,6 +62,7 @@ beforeAll(async () => {
 afterAll(async () => {
   clearInterval(approver)
   await app?.stop()
+  removeTestCli(bundle)
 })
 
 describe('latchkey while browser mode holds the vault', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openUnlockedVault, TEST_PASSWORD } from '../support/vault'
 import { describeEveryCommand, type CliHarness } from './support/every-command'
-import { buildTestCli, ERROR_LINE, runLatchkey } from './support/latchkey-process'
+import { buildTestCli, ERROR_LINE, runLatchkey, removeTestCli } from './support/latchkey-process'
 
 // No app holds the vault: each command opens it itself, unlocking with LATCHKEY_PASSWORD.
 let bundle = ''
@@ -30,7 +30,10 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'latchkey-cli-'))
 }, 60_000)
 
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true })
+  removeTestCli(bundle)
+})
 
 describe('latchkey with no app running', () => {
   it('init refuses a weak password, then creates the vault with a strong one', async () => {

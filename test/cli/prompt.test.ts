@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TEST_PASSWORD } from '../support/vault'
-import { buildTestCli } from './support/latchkey-process'
+import { buildTestCli, removeTestCli } from './support/latchkey-process'
 
 // util-linux's `script` gives the command a real pseudo-terminal, as a person's terminal would.
 const hasScript = spawnSync('sh', ['-c', 'command -v script']).status === 0
@@ -17,7 +17,10 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'latchkey-prompt-'))
 }, 60_000)
 
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true })
+  removeTestCli(bundle)
+})
 
 /**
  * Runs latchkey on a pseudo-terminal and types `answers` one at a time, each only after a prompt

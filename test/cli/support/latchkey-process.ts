@@ -1,6 +1,6 @@
 import { spawn, type SpawnOptions } from 'node:child_process'
-import { mkdirSync, mkdtempSync } from 'node:fs'
-import { join } from 'node:path'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { build } from 'esbuild'
 
 const root = join(__dirname, '..', '..', '..')
@@ -26,7 +26,8 @@ export async function buildTestCli(): Promise<string> {
   // Inside the repository (.cache is ignored), so the bundle finds node_modules as out/cli's does.
   const folder = join(root, '.cache', 'cli-test')
   mkdirSync(folder, { recursive: true })
-  const outfile = join(mkdtempSync(join(folder, 'bundle-')), 'latchkey-test.cjs')
+  const bundleDir = mkdtempSync(join(folder, 'bundle-'))
+  const outfile = join(bundleDir, 'latchkey-test.cjs')
   await build({
     entryPoints: [join(root, 'test', 'cli', 'support', 'cli-entry.ts')],
     outfile,
@@ -38,6 +39,11 @@ export async function buildTestCli(): Promise<string> {
     logLevel: 'warning',
   })
   return outfile
+}
+
+/** Removes what buildTestCli made. */
+export function removeTestCli(bundle: string): void {
+  if (bundle) rmSync(dirname(bundle), { recursive: true, force: true })
 }
 
 /** Runs `latchkey ARGS` as a child process on a data folder and collects what it printed. */
