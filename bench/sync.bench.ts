@@ -72,6 +72,15 @@ async function startServerChild(): Promise<ServerChild> {
   }
 }
 
+async function withServer<T>(work: (server: ServerChild) => Promise<T>): Promise<T> {
+  const server = await startServerChild()
+  try {
+    return await work(server)
+  } finally {
+    await server.close()
+  }
+}
+
 /** Wall time and the server's CPU time over `work`; own = wall − server. */
 async function timed<T>(
   server: ServerChild,
@@ -341,14 +350,9 @@ export async function run(): Promise<BenchRun> {
   const dir = makeTempDir('sync')
   const { mkdirSync } = await import('node:fs')
   for (const sub of ['push', 'push-floor', 'pull', 'pull-floor']) mkdirSync(join(dir, sub))
-  const pushServer = await startServerChild()
-  let push, pushFloorRun
-  try {
-    pushFloorRun = await pushFloor(pushServer, dir)
-    push = await pushLatchkey(pushServer, dir)
-  } finally {
-    await pushServer.close()
-  }
+  // A server per side: a pull that starts Latchkey's push must not find the floor's rows.
+  const push = await withServer((server) => pushLatchkey(server, dir))
+  const pushFloorRun = await withServer((server) => pushFloor(server, dir))
   const pullServer = await startServerChild()
   let pull, pullFloorRun
   try {
