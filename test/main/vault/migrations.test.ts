@@ -493,6 +493,7 @@ describe('schema migrations', () => {
     })
     expect(written.projectIds).toEqual(linked('conn_alpha'))
   })
+
   it('opens a vault already at the latest version as it is, every row intact', async () => {
     const dataDir = await vaultAtVersion(LATEST_SCHEMA_VERSION)
     const t = await expectDataSurvives(dataDir, LATEST_SCHEMA_VERSION)
