@@ -22,6 +22,11 @@ export interface ListFilter {
   expiry?: ExpiryState[] | undefined
   /** The instant `expiry` is judged at (main's clock); present exactly when `expiry` is. */
   now?: number | undefined
+  /**
+   * How far ahead 'expiring' looks: the settings' expiringSoonDays, so the filter agrees with the
+   * badges and the Health view. Omitted, EXPIRING_SOON_MS.
+   */
+  soonMs?: number | undefined
   sort: ListSort
   /** Explicit: which way the sort's key runs. */
   order: SortOrder
@@ -132,7 +137,7 @@ function whereOf(filter: ListFilter): Sql {
 
 /**
  * The expiry filter as one range, (above, atMost]: expired is (-inf, now], expiring is
- * (now, now + EXPIRING_SOON_MS], both is their union. The list in memory tests the same range.
+ * (now, now + soonMs], both is their union. The list in memory tests the same range.
  */
 export function expiryBounds(filter: ListFilter): { above: number; atMost: number } | null {
   if (!filter.expiry || filter.expiry.length === 0) return null
@@ -141,7 +146,7 @@ export function expiryBounds(filter: ListFilter): { above: number; atMost: numbe
   const expiring = filter.expiry.includes('expiring')
   return {
     above: expired ? -Number.MAX_VALUE : now,
-    atMost: expiring ? now + EXPIRING_SOON_MS : now,
+    atMost: expiring ? now + (filter.soonMs ?? EXPIRING_SOON_MS) : now,
   }
 }
 

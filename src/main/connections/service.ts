@@ -22,6 +22,8 @@ import type { EventBus } from '../api/event-bus'
 import { withAuditBatch } from '../audit/audit-log'
 import { createRepositoryAccess } from '../vault/repository-access'
 import type { VaultSession } from '../vault/session'
+import { readSettings } from '../vault/settings-store'
+import { expiringSoonMsOf } from '../../shared/connection-health'
 import {
   createCursorCodec,
   fingerprintOf,
@@ -83,9 +85,10 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
 
   function list(input: Input<'connections.list'>): Page<AppConnection> {
     return withVault((session, repository) => {
-      const filter = listFilterOf(input, clock.now())
-      // Bound to the filter, not to the instant its expiry was judged at: the next page judges again.
-      const fingerprint = fingerprintOf({ ...filter, now: undefined })
+      const filter = listFilterOf(input, clock.now(), soonMsOf(session, input))
+      // Bound to the filter, not to the instant its expiry was judged at nor to the look-ahead
+      // setting: the next page judges again.
+      const fingerprint = fingerprintOf({ ...filter, now: undefined, soonMs: undefined })
       const cursor = input.cursor ? cursors.decode(input.cursor, 'connections', fingerprint) : null
       const direction: CursorDirection = cursor?.direction ?? 'next'
       const position = cursor?.position ?? null
@@ -116,7 +119,7 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
 
   function slice(input: Input<'connections.slice'>): { data: AppConnection[]; total: number } {
     return withVault((session, repository) => {
-      const filter = listFilterOf(input, clock.now())
+      const filter = listFilterOf(input, clock.now(), soonMsOf(session, input))
       const index = listIndexes.at(session)
       const { total, ids } = index
         ? index.slice(filter, input.offset, input.limit)
@@ -641,6 +644,7 @@ export type ConnectionsService = ReturnType<typeof createConnectionsService>
 function listFilterOf(
   input: Input<'connections.slice'> | Input<'connections.list'>,
   nowMs: number,
+  soonMs: number | undefined,
 ): ListFilter {
   const statuses = input.status ? [...new Set(input.status)].sort() : undefined
   const expiry = input.expiry ? [...new Set(input.expiry)].sort() : undefined
@@ -654,9 +658,22 @@ function listFilterOf(
     remoteId: input.remoteId,
     expiry,
     now: expiry ? nowMs : undefined,
+    soonMs: expiry?.includes('expiring') ? soonMs : undefined,
     sort: input.sort,
     order: input.order ?? defaultOrderOf(input.sort),
   }
+}
+
+/**
+ * The settings' look-ahead for 'expiring', read only when the filter asks for it (a handful of
+ * settings rows; the filter itself stays a threshold compare per row).
+ */
+function soonMsOf(
+  session: VaultSession,
+  input: Input<'connections.slice'> | Input<'connections.list'>,
+): number | undefined {
+  if (!input.expiry?.includes('expiring')) return undefined
+  return expiringSoonMsOf(readSettings(session.db).expiringSoonDays)
 }
 
 /** The rows of `ids`, in that order. */

@@ -273,7 +273,7 @@ export const connectionFilterSchema = z
     remoteId: z.string().min(1).max(200).nullable().optional(),
     /**
      * Token expiry against main's clock at the time of the call: 'expired' when it has passed,
-     * 'expiring' when it passes within EXPIRING_SOON_MS; both, either. Connections without an expiry
+     * 'expiring' when it passes within the settings' expiringSoonDays; both, either. Connections without an expiry
      * never match. Status is not consulted (combine with status for that).
      */
     expiry: z.array(z.enum(EXPIRY_STATES)).min(1).max(2).optional(),

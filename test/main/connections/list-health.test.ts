@@ -51,28 +51,49 @@ async function both(query: Record<string, unknown>): Promise<string[]> {
 }
 
 describe('the expiry filter', () => {
-  it('expired is at or before now, expiring within the next 24 h, judged again on every call', async () => {
-    const fresh = await token('fresh', 3 * 24 * HOUR_S)
+  it("expired is at or before now, expiring within the settings' days (3 by default), judged again on every call", async () => {
+    const fresh = await token('fresh', 5 * 24 * HOUR_S)
     const soon = await token('soon', 2 * HOUR_S)
-    const edge = await token('edge of a day', 24 * HOUR_S)
+    const day = await token('a day', 24 * HOUR_S)
+    const edge = await token('edge of three days', 3 * 24 * HOUR_S)
     const gone = await token('gone', 60)
     const never = await h.upsert({ displayName: 'api key' })
     h.clock.jump(60_000)
     expect(await both({ expiry: ['expired'], sort: 'displayName' })).toEqual([gone.id])
-    expect(await both({ expiry: ['expiring'], sort: 'displayName' })).toEqual([edge.id, soon.id])
+    expect(await both({ expiry: ['expiring'], sort: 'displayName' })).toEqual([day.id, edge.id, soon.id])
     expect(await both({ expiry: ['expiring', 'expired'], sort: 'expiry' })).toEqual([
       gone.id,
       soon.id,
+      day.id,
       edge.id,
     ])
-    // Three hours on, "soon" has expired too; two days on, "fresh" is due within a day. Nothing
-    // without an expiry ever matches.
+    // Three hours on, "soon" has expired too; two days on, "fresh" is due within three days.
+    // Nothing without an expiry ever matches.
     h.clock.jump(3 * 3600_000)
     expect(await both({ expiry: ['expired'], sort: 'expiry' })).toEqual([gone.id, soon.id])
-    expect(await both({ expiry: ['expiring'], sort: 'expiry' })).toEqual([edge.id])
+    expect(await both({ expiry: ['expiring'], sort: 'expiry' })).toEqual([day.id, edge.id])
     h.clock.jump(2 * DAY_MS)
-    expect(await both({ expiry: ['expiring'], sort: 'expiry' })).toEqual([fresh.id])
+    expect(await both({ expiry: ['expiring'], sort: 'expiry' })).toEqual([edge.id, fresh.id])
     expect(await both({ expiry: ['expired', 'expiring'] })).not.toContain(never.id)
+  })
+
+  it('follows the expiringSoonDays setting, as the badges and the Health view do', async () => {
+    const hours = await token('hours', 5 * HOUR_S)
+    const twoDays = await token('two days', 2 * 24 * HOUR_S)
+    const sixDays = await token('six days', 6 * 24 * HOUR_S)
+    expect(await both({ expiry: ['expiring'], sort: 'expiry' })).toEqual([hours.id, twoDays.id])
+    await h.call('settings.set', { expiringSoonDays: 1 })
+    expect(await both({ expiry: ['expiring'], sort: 'expiry' })).toEqual([hours.id])
+    await h.call('settings.set', { expiringSoonDays: 7 })
+    expect(await both({ expiry: ['expiring'], sort: 'expiry' })).toEqual([hours.id, twoDays.id, sixDays.id])
+    const slice = await h.call<{ total: number }>('connections.slice', {
+      expiry: ['expiring'],
+      offset: 0,
+      limit: 10,
+    })
+    expect(slice.total).toBe(3)
+    // Expired alone never looks ahead: the setting does not widen it.
+    expect(await both({ expiry: ['expired'] })).toEqual([])
   })
 
   it('a cursor is bound to the filter, not to the instant: the next page judges again and never repeats', async () => {

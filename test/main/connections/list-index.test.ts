@@ -67,14 +67,14 @@ function ascending(sort: ListSort): (a: ListEntry, b: ListEntry) => number {
   return (a, b) => keyed[sort](a, b) || byId(a, b)
 }
 
-/** The filter and sort by brute force: expiry as the contract states it, (now, now + 24 h]. */
+/** The filter and sort by brute force: expiry as the contract states it, (now, now + soonMs], 24 h unless given. */
 function modelOf(entries: ListEntry[], filter: ListFilter): string[] {
-  const day = 24 * 60 * 60 * 1000
+  const soon = filter.soonMs ?? 24 * 60 * 60 * 1000
   const now = filter.now ?? 0
   const inExpiry = (e: ListEntry) =>
     !filter.expiry ||
     (filter.expiry.includes('expired') && e.expiryKey <= now) ||
-    (filter.expiry.includes('expiring') && e.expiryKey > now && e.expiryKey <= now + day)
+    (filter.expiry.includes('expiring') && e.expiryKey > now && e.expiryKey <= now + soon)
   const matching = entries.filter(
     (e) =>
       (filter.pieceName === undefined || e.pieceName === filter.pieceName) &&
@@ -141,6 +141,7 @@ describe('the list in memory', () => {
             { projectId: 'p2' },
             { expiry: ['expired'], now: 10 },
             { expiry: ['expiring'], now: 10 },
+            { expiry: ['expiring'], now: 10, soonMs: 90 },
             { expiry: ['expired', 'expiring'], now: 10, status: ['ACTIVE'] },
           ]
           for (const sort of LIST_SORTS) {

@@ -8,6 +8,7 @@ import type {
   Page,
 } from '../../../src/shared/contract'
 import { defaultOrderOf, LIST_SORTS, SORT_ORDERS } from '../../../src/shared/contract/connections'
+import { DEFAULT_SETTINGS } from '../../../src/shared/contract/settings'
 import { createListIndexes, type ListIndexTuning } from '../../../src/main/connections/list-index-source'
 import { TEST_PASSWORD } from '../../support/vault'
 import { connectionsHarness, insertRemote, SLACK, type ConnectionsHarness } from './support'
@@ -149,14 +150,16 @@ function compareFor(sort: ListSort): (a: AppConnection, b: AppConnection) => num
 /** The status sort: problems first. */
 const STATUS_RANK: Record<ConnectionStatus, number> = { ERROR: 0, MISSING: 1, ACTIVE: 2 }
 const DAY_MS = 24 * 60 * 60 * 1000
+/** The vault's settings are never changed here: 'expiring' looks the default days ahead. */
+const SOON_MS = DEFAULT_SETTINGS.expiringSoonDays * DAY_MS
 
-/** The expiry filter as the contract states it: expired ≤ now < expiring ≤ now + 24 h. */
+/** The expiry filter as the contract states it: expired ≤ now < expiring ≤ now + expiringSoonDays. */
 function expiryMatches(c: AppConnection, states: string[] | undefined, now: number): boolean {
   if (states === undefined) return true
   const at = expiryMs(c)
   return (
     (states.includes('expired') && at <= now) ||
-    (states.includes('expiring') && at > now && at <= now + DAY_MS)
+    (states.includes('expiring') && at > now && at <= now + SOON_MS)
   )
 }
 
@@ -766,10 +769,10 @@ const rowArbitrary = fc.record({
   remoteId: fc.constantFrom(null, ...REMOTES),
   /** Mostly no time at all between writes, so timestamps tie. */
   step: fc.constantFrom(0, 0, 0, 1, 1000),
-  // Expiring within a day or not; none expires, nor comes due for refresh, while the clock moves
+  // Expiring within the look-ahead (3 days) or not; none expires, nor comes due for refresh, while the clock moves
   // (minutes at most): the token refresher would mark it ERROR between the model's read and the
   // list's. Expired tokens are covered by list-index.test.ts and list-health.test.ts.
-  expiresIn: fc.constantFrom(null, 3600, 7200, 2 * 86_400),
+  expiresIn: fc.constantFrom(null, 3600, 7200, 2 * 86_400, 4 * 86_400),
   /** Later renamed (after this many ms), so updated and created differ. */
   renameAfter: fc.constantFrom(null, null, 0, 1, 5000),
 })

@@ -18,7 +18,7 @@ export interface ConnectionFilters {
   /** A package name, matched exactly (the piece picker chooses one from the vault's pieces). */
   pieceName: string
   status: ConnectionStatus[]
-  /** Token expiry: expired, expiring within a day (EXPIRING_SOON_MS), either; [] for any. */
+  /** Token expiry: expired, expiring within the settings' expiringSoonDays, either; [] for any. */
   expiry: ExpiryState[]
   scope: ConnectionScope | ''
   projectId: string

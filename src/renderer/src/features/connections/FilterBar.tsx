@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import {
   CONNECTION_STATUSES,
@@ -8,6 +9,7 @@ import {
 } from '../../../../shared/contract/connections'
 import { querySelectors, useConnectionsQuery } from '../../stores/connections-query-store'
 import { useFacetsStore } from '../../stores/facets-store'
+import { useSettingsStore } from '../../stores/settings-store'
 import { PiecePicker } from './PiecePicker'
 
 const STATUS_LABELS: Record<ConnectionStatus, string> = {
@@ -30,6 +32,19 @@ function Chip(props: { label: string; title?: string; checked: boolean; onChange
   )
 }
 
+/**
+ * Main judges "Expiring soon" by the expiringSoonDays setting; when it changes while that filter is
+ * on, the rows shown were chosen by the old look-ahead, so the list asks again.
+ */
+function useRefetchOnLookAhead(soonDays: number, filtering: boolean): void {
+  const seen = useRef(soonDays)
+  useEffect(() => {
+    if (seen.current === soonDays) return
+    seen.current = soonDays
+    if (filtering) useConnectionsQuery.getState().invalidate()
+  }, [soonDays, filtering])
+}
+
 /** Every filter applies as you type or pick: each change starts a new query and older answers are dropped. */
 export function FilterBar() {
   const filters = useConnectionsQuery(useShallow(querySelectors.filters))
@@ -37,6 +52,8 @@ export function FilterBar() {
   const setFilters = useConnectionsQuery((s) => s.setFilters)
   const resetFilters = useConnectionsQuery((s) => s.resetFilters)
   const facets = useFacetsStore((s) => s.facets)
+  const soonDays = useSettingsStore((s) => s.settings.expiringSoonDays)
+  useRefetchOnLookAhead(soonDays, filters.expiry.includes('expiring'))
 
   function toggle<T extends string>(all: readonly T[], chosen: readonly T[], value: T, on: boolean): T[] {
     const next = on ? [...chosen, value] : chosen.filter((v) => v !== value)
@@ -90,7 +107,11 @@ export function FilterBar() {
           <Chip
             key={state}
             label={EXPIRY_LABELS[state]}
-            title={state === 'expired' ? 'The token has expired' : 'The token expires within 24 hours'}
+            title={
+              state === 'expired'
+                ? 'The token has expired'
+                : `The token expires within ${soonDays === 1 ? 'a day' : `${soonDays} days`} (Settings)`
+            }
             checked={filters.expiry.includes(state)}
             onChange={(on) => setFilters({ expiry: toggle(EXPIRY_STATES, filters.expiry, state, on) })}
           />
