@@ -1,5 +1,6 @@
 import type { ConnectionValue } from '../../shared/contract/connections'
 import { AppError, isAppError } from '../../shared/errors'
+import { assertRowIntegrity } from '../connections/row-integrity'
 import type { ConnectionRow } from '../connections/rows'
 import { isOAuthType } from '../connections/value'
 import type { RemoteConnection, RemoteUpsert } from './dialects/remote-client'
@@ -120,6 +121,10 @@ async function pushConnection(context: RunContext, group: ConnectionGroup): Prom
   const local = context.withVault((session, repository) => {
     const row = repository.row(group.connectionId)
     if (!row) return null
+    // The remote stores the value under this row's name, piece and externalId: a row whose identity
+    // was edited in the file must not leave, as reveal and export refuse it. INTEGRITY is a refusal
+    // like any other: it stops this connection's entries and the run goes on.
+    assertRowIntegrity(session, row.id)
     const state = repository.state(row.id)
     const envelope = repository.envelope(row.id)
     const value =
