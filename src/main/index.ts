@@ -1,6 +1,7 @@
 import { app, clipboard, powerMonitor, type BrowserWindow } from 'electron'
 import { join } from 'node:path'
 import { createCore, type LatchkeyCore } from './core'
+import { startCliChannel, type RunningCliChannel } from './hosts/cli-channel/server'
 import { registerAppScheme, serveRenderer } from './hosts/desktop/app-protocol'
 import { bindIpc } from './hosts/desktop/ipc'
 import { electronNativeBinding } from './hosts/desktop/native-binding'
@@ -25,6 +26,7 @@ if (!app.requestSingleInstanceLock()) {
   registerAppScheme()
   let mainWindow: BrowserWindow | null = null
   let core: LatchkeyCore | null = null
+  let cliChannel: Promise<RunningCliChannel | null> = Promise.resolve(null)
 
   app.on('second-instance', () => {
     if (!mainWindow) return
@@ -47,6 +49,12 @@ if (!app.requestSingleInstanceLock()) {
       // powerMonitor reports suspend and screen lock directly; no wall-clock guessing needed.
       detectSuspendByClock: false,
     })
+    // The user's own `latchkey` CLI reaches this unlocked vault through a private socket, each
+    // terminal approved in the window; the app runs without it if the socket cannot be made.
+    cliChannel = startCliChannel({ core, dataDir: app.getPath('userData'), logger }).catch((error: Error) => {
+      logger.error('the CLI channel did not start', { reason: error.message })
+      return null
+    })
     const vault = core.vault
     powerMonitor.on('suspend', () => vault.hostSuspended('suspend'))
     powerMonitor.on('lock-screen', () => vault.hostSuspended('lock-screen'))
@@ -62,6 +70,7 @@ if (!app.requestSingleInstanceLock()) {
 
   app.on('window-all-closed', () => app.quit())
   app.on('will-quit', () => {
+    void cliChannel.then((channel) => channel?.close())
     void core?.close()
   })
 }
