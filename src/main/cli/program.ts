@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander'
+import { Command, CommanderError } from 'commander-v14'
 import { AppError, isAppError } from '../../shared/errors'
 import { APP_VERSION } from '../app/version'
 import { registerAuditCommand } from './commands/audit-command'

@@ -1,4 +1,4 @@
-import type { Command } from 'commander'
+import type { Command } from 'commander-v14'
 import type { AuditEntry } from '../../../shared/contract'
 import type { CliContext } from '../context'
 import { json, table } from '../output'

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander'
+import { Option, type Command } from 'commander-v14'
 import {
   CONNECTION_SCOPES,
   CONNECTION_STATUSES,

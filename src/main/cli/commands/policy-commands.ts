@@ -1,4 +1,4 @@
-import { Argument, type Command } from 'commander'
+import { Argument, type Command } from 'commander-v14'
 import { POLICY_TYPES } from '../../../shared/contract/policies'
 import type { ConnectionPolicy } from '../../../shared/contract'
 import type { CliContext } from '../context'

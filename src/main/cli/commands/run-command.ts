@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { constants } from 'node:os'
-import type { Command } from 'commander'
+import type { Command } from 'commander-v14'
 import { validationError } from '../../../shared/errors'
 import type { CliContext } from '../context'
 import { parseEnvFlag, parseEnvTemplate, type EnvEntry } from './env-template'

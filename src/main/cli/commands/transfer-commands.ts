@@ -1,5 +1,5 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
-import type { Command } from 'commander'
+import type { Command } from 'commander-v14'
 import { AppError } from '../../../shared/errors'
 import type { CliContext } from '../context'
 import { json, progress, table } from '../output'

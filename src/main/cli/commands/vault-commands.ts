@@ -1,4 +1,4 @@
-import type { Command } from 'commander'
+import type { Command } from 'commander-v14'
 import { AppError } from '../../../shared/errors'
 import type { CliContext } from '../context'
 import { details, json } from '../output'
