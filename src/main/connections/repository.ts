@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import type { ConnectionScope, ConnectionType, FlowReference, SyncState } from '../../shared/contract'
 import { CONNECTION_COLUMNS, ROW_COLUMNS, type ConnectionRow, type Related } from './rows'
 import { FOLD_CASE_FUNCTION, foldCase, rowsByIdsQuery, type Sql } from './list-query'
+import { assertRowMac, rowMacOf, type CoveredRow } from '../vault/row-mac'
 
 /** The columns a write sets; health columns not listed here are left to the refresher. */
 export interface ConnectionWrite {
@@ -37,6 +38,21 @@ type RewriteParameters = [
   tokenExpiresMs: number | null,
   rotatedMs: number,
   projectIds: string,
+  keyVersion: number,
+  envelope: Buffer,
+  rowMac: Buffer,
+  rowid: number,
+]
+
+type KeepIdentityParameters = [
+  type: ConnectionType,
+  pieceVersion: string | null,
+  metadata: string | null,
+  preSelect: number,
+  syncState: SyncState,
+  nowMs: number,
+  tokenExpiresMs: number | null,
+  rotatedMs: number,
   keyVersion: number,
   envelope: Buffer,
   rowid: number,
@@ -81,18 +97,20 @@ export function createConnectionsRepository(db: Database.Database) {
 
   const byId = db.prepare<[string], ConnectionRow>(`${ROW} WHERE c.id = ?`)
   // Without has_value: an upsert writes a value whatever was there, so it need not look. With its
-  // projects (a column of the row since migration 006), which a rotation keeps.
+  // projects (a column of the row since migration 006), which a rotation keeps, and its MAC, which
+  // a rewrite checks before it writes a new one.
   const byNaturalKey = db.prepare<[string, string, string], ExistingRow>(
-    `SELECT c.rowid AS rowid, ${CONNECTION_COLUMNS}, c.project_ids
+    `SELECT c.rowid AS rowid, ${CONNECTION_COLUMNS}, c.project_ids, c.row_mac
      FROM connections c WHERE c.remote_key = ? AND c.piece_name = ? AND c.external_id = ?`,
   )
   // The value (migration 005) and the project ids (migration 006) are columns of the row: a write is
-  // one row, one page. Positional parameters, as rewriteRow's below.
+  // one row, one page. Positional parameters, as rewriteRow's below. The row's MAC (vault/row-mac.ts)
+  // is a value of the same statement: the MAC triggers stand aside for a row that brings its own.
   const insertRow = db.prepare(
     `INSERT INTO connections (id, remote_key, external_id, display_name, type, piece_name, piece_version,
        scope, status, metadata, pre_select, sync_state, created_ms, updated_ms, token_expires_ms, last_rotated_ms,
-       project_ids, value_key_version, value_envelope)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       project_ids, value_key_version, value_envelope, row_mac)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   // A new value clears ERROR (as an Activepieces upsert does): the user has just supplied fresh
   // credentials. By rowid: the caller has just read the row, so SQLite need not find it by id again.
@@ -102,7 +120,16 @@ export function createConnectionsRepository(db: Database.Database) {
        scope = ?, status = 'ACTIVE', status_reason = NULL, metadata = ?,
        pre_select = ?, sync_state = ?, updated_ms = ?,
        token_expires_ms = ?, refresh_attempts = 0, last_rotated_ms = ?,
-       project_ids = ?, value_key_version = ?, value_envelope = ?
+       project_ids = ?, value_key_version = ?, value_envelope = ?, row_mac = ?
+     WHERE rowid = ?`,
+  )
+  // rewriteRow for a write that leaves every MACed column as it was (a rotation of an ACTIVE row):
+  // it names none of them, so no MAC trigger fires and the row keeps its MAC, HMAC-free.
+  const keepIdentityRow = db.prepare<KeepIdentityParameters>(
+    `UPDATE connections SET type = ?, piece_version = ?, status_reason = NULL, metadata = ?,
+       pre_select = ?, sync_state = ?, updated_ms = ?,
+       token_expires_ms = ?, refresh_attempts = 0, last_rotated_ms = ?,
+       value_key_version = ?, value_envelope = ?
      WHERE rowid = ?`,
   )
   const renameRow = db.prepare<[string, string | null, string, number, string]>(
@@ -199,10 +226,55 @@ export function createConnectionsRepository(db: Database.Database) {
         write.projectIds,
         write.keyVersion,
         write.envelope,
+        rowMacOf(db, {
+          id: write.id,
+          remote_key: write.remoteKey,
+          external_id: write.externalId,
+          piece_name: write.pieceName,
+          scope: write.scope,
+          display_name: write.displayName,
+          status: 'ACTIVE',
+          project_ids: write.projectIds,
+        }),
       ),
-    /** `previous`: the row as byNaturalKey read it in this transaction. */
-    rewrite: (write: ConnectionWrite, previous: ExistingRow) =>
-      rewriteRow.run(
+    /**
+     * `previous`: the row as byNaturalKey read it in this transaction. INTEGRITY, writing nothing,
+     * when a write would change a MACed column of a row that no longer matches its MAC.
+     */
+    rewrite(write: ConnectionWrite, previous: ExistingRow): Database.RunResult {
+      // The natural key and id stay as the row holds them; these are what the row will say.
+      const next: CoveredRow = {
+        id: previous.id,
+        remote_key: previous.remote_key,
+        external_id: previous.external_id,
+        piece_name: previous.piece_name,
+        scope: write.scope,
+        display_name: write.displayName,
+        status: 'ACTIVE',
+        project_ids: write.projectIds,
+      }
+      if (
+        next.scope === previous.scope &&
+        next.display_name === previous.display_name &&
+        next.status === previous.status &&
+        next.project_ids === previous.project_ids
+      ) {
+        return keepIdentityRow.run(
+          write.type,
+          write.pieceVersion,
+          write.metadata,
+          write.preSelect,
+          write.syncState,
+          write.nowMs,
+          write.tokenExpiresMs,
+          write.nowMs,
+          write.keyVersion,
+          write.envelope,
+          previous.rowid,
+        )
+      }
+      assertRowMac(db, previous)
+      return rewriteRow.run(
         write.displayName,
         write.type,
         write.pieceVersion,
@@ -216,8 +288,10 @@ export function createConnectionsRepository(db: Database.Database) {
         write.projectIds,
         write.keyVersion,
         write.envelope,
+        rowMacOf(db, next),
         previous.rowid,
-      ),
+      )
+    },
     rename: (id: string, displayName: string, metadata: string | null, syncState: string, nowMs: number) =>
       renameRow.run(displayName, metadata, syncState, nowMs, id),
     markMissing: (id: string, reason: string, syncState: string, nowMs: number) =>
@@ -331,8 +405,12 @@ export function writtenRow(write: ConnectionWrite, existing?: ExistingRow): Conn
   }
 }
 
-/** A row an upsert found by its natural key, before the write, with its project ids (JSON, ordered). */
-export type ExistingRow = Omit<ConnectionRow, 'has_value'> & { rowid: number; project_ids: string }
+/** A row an upsert found by its natural key, before the write, with its project ids (JSON, ordered) and MAC. */
+export type ExistingRow = Omit<ConnectionRow, 'has_value'> & {
+  rowid: number
+  project_ids: string
+  row_mac: Buffer | null
+}
 
 export interface OwnerRow {
   email: string

@@ -9,11 +9,14 @@ import { AppError } from '../../shared/errors'
  * between rows in the file is an INTEGRITY error when the row is used, not the other connection's
  * secret handed out.
  *
- * Kept up to date by SQLite itself while the vault is unlocked: temporary triggers (they live on
- * this handle only, never in the file) check a row's old MAC before any of its covered columns
- * change, so a write never vouches for a row that was already tampered with, and write the new MAC
- * after. Every write path (upserts, the token store, sync, a test's SQL) is covered without knowing
- * about it, and a list never computes a MAC: rows are checked where they are used.
+ * The connections repository's insert and rewrite, the upsert's hot path, bind the MAC as a column
+ * value (rowMacOf, after assertRowMac on the row they read): one HMAC per written row, no second
+ * UPDATE, no SQL→JS call. Every other write path (the token store, sync, rename, a test's SQL) is
+ * kept by SQLite itself while the vault is unlocked: temporary triggers (they live on this handle
+ * only, never in the file) check a row's old MAC before any of its covered columns change, so a
+ * write never vouches for a row that was already tampered with, and write the new MAC after. They
+ * stand aside for a statement that sets row_mac itself: only the repository does, having checked
+ * the old MAC first. A list never computes a MAC: rows are checked where they are used.
  */
 
 const MAC_FUNCTION = 'latchkey_row_mac'
@@ -34,31 +37,37 @@ const COVERED_COLUMNS = [
   'project_ids',
 ] as const
 
+/** A row's covered columns as SQLite stores them: what rowMacOf MACs, in COVERED_COLUMNS' order. */
+export type CoveredRow = Record<(typeof COVERED_COLUMNS)[number], string>
+
 const covered = (row: string) => COVERED_COLUMNS.map((column) => `${row}.${column}`).join(', ')
 
-/** A write that leaves every covered value as it was (a rotation, a refresh) costs no MAC at all. */
-const COVERED_CHANGED = COVERED_COLUMNS.map((column) => `NEW.${column} IS NOT OLD.${column}`).join(' OR ')
+/**
+ * A write that leaves every covered value as it was (a rotation, a refresh) costs no MAC at all; nor
+ * does one that sets row_mac itself (the repository's, see the top of this file).
+ */
+const TRIGGER_KEEPS = `NEW.row_mac IS OLD.row_mac AND (${COVERED_COLUMNS.map((column) => `NEW.${column} IS NOT OLD.${column}`).join(' OR ')})`
 
 const MAC_OF_NEW = `UPDATE connections SET row_mac = ${MAC_FUNCTION}(${covered('NEW')}) WHERE rowid = NEW.rowid;`
 
 const TRIGGERS: { name: string; sql: string }[] = [
   {
     name: 'latchkey_row_mac_insert',
-    sql: `AFTER INSERT ON connections BEGIN
+    sql: `AFTER INSERT ON connections WHEN NEW.row_mac IS NULL BEGIN
   ${MAC_OF_NEW}
 END`,
   },
   {
     // A write must never vouch for a row that was already swapped or edited in the file.
     name: 'latchkey_row_mac_check',
-    sql: `BEFORE UPDATE OF ${COVERED_COLUMNS.join(', ')} ON connections WHEN ${COVERED_CHANGED} BEGIN
+    sql: `BEFORE UPDATE OF ${COVERED_COLUMNS.join(', ')} ON connections WHEN ${TRIGGER_KEEPS} BEGIN
   SELECT ${CHECK_FUNCTION}(${covered('OLD')}, OLD.row_mac);
 END`,
   },
   {
     // Sets only row_mac, which no covered-column trigger watches: it fires nothing of its own.
     name: 'latchkey_row_mac_update',
-    sql: `AFTER UPDATE OF ${COVERED_COLUMNS.join(', ')} ON connections WHEN ${COVERED_CHANGED} BEGIN
+    sql: `AFTER UPDATE OF ${COVERED_COLUMNS.join(', ')} ON connections WHEN ${TRIGGER_KEEPS} BEGIN
   ${MAC_OF_NEW}
 END`,
   },
@@ -101,18 +110,20 @@ function lockedError(): AppError {
   })
 }
 
-/** The SQL functions read the key through the handle's state, so a lock leaves them refusing, not stale. */
+/** The key read at each use, so a lock leaves every MAC refusing, not stale. */
+function keyOf(db: Database.Database): Buffer {
+  const key = states.get(db)?.key
+  if (!key) throw lockedError()
+  return key
+}
+
+/** The SQL functions read the key through keyOf, as rowMacOf does. */
 function registerFunctions(db: Database.Database): void {
   if (registered.has(db)) return
-  const keyOf = (): Buffer => {
-    const key = states.get(db)?.key
-    if (!key) throw lockedError()
-    return key
-  }
-  db.function(MAC_FUNCTION, { varargs: true }, (...values: unknown[]) => macOf(keyOf(), values))
+  db.function(MAC_FUNCTION, { varargs: true }, (...values: unknown[]) => macOf(keyOf(db), values))
   db.function(CHECK_FUNCTION, { varargs: true }, (...values: unknown[]) => {
     const stored = values.pop()
-    if (!matches(stored, macOf(keyOf(), values))) throw rowIntegrityError(String(values[0]))
+    if (!matches(stored, macOf(keyOf(db), values))) throw rowIntegrityError(String(values[0]))
     return 1
   })
   registered.add(db)
@@ -133,6 +144,30 @@ export function startRowMacs(db: Database.Database, key: Buffer): void {
 export function stopRowMacs(db: Database.Database): void {
   if (!states.delete(db)) return
   if (db.open) db.exec(STOP)
+}
+
+const coveredValues = (row: CoveredRow) => [
+  row.id,
+  row.remote_key,
+  row.external_id,
+  row.piece_name,
+  row.scope,
+  row.display_name,
+  row.status,
+  row.project_ids,
+]
+
+/** The MAC of a row about to be written with these covered values, for a statement to bind as row_mac. */
+export function rowMacOf(db: Database.Database, row: CoveredRow): Buffer {
+  return macOf(keyOf(db), coveredValues(row))
+}
+
+/**
+ * INTEGRITY naming the connection when a row read in this transaction does not match its stored
+ * MAC: what the check trigger does, for a writer about to bind a new MAC over it.
+ */
+export function assertRowMac(db: Database.Database, row: CoveredRow & { row_mac: unknown }): void {
+  if (!matches(row.row_mac, macOf(keyOf(db), coveredValues(row)))) throw rowIntegrityError(row.id)
 }
 
 /** INTEGRITY naming the connection when its row does not match its MAC; nothing when there is no such row. */

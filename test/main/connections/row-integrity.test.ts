@@ -159,6 +159,51 @@ describe('row metadata is authenticated', () => {
     expect(await errorOf(t.call('connections.reveal', { id: ids[0] }))).toMatchObject(integrity(ids[0]!))
   })
 
+  it('never vouches for a tampered row through an upsert or a batch, which bind their own MAC: refused, nothing written', async () => {
+    const { dataDir, ids } = await vaultWithRows()
+    editFile(dataDir, (db) => swap(db, ids[0]!, ids[1]!, ['display_name', 'external_id']))
+    const t = await owner(dataDir)
+    const macs = t.session.db.prepare('SELECT id, row_mac FROM connections ORDER BY id')
+    const before = macs.all()
+    const audited = () => t.session.db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number
+    const entries = audited()
+    // ext_1 now names row b in the file: a new name and value for it must not re-MAC row b
+    const renamed = t.call('connections.upsert', {
+      displayName: 'Team 1, renamed',
+      pieceName: PIECE,
+      pieceVersion: '0.10.0',
+      type: 'SECRET_TEXT',
+      externalId: 'ext_1',
+      projectIds: [],
+      value: { type: 'SECRET_TEXT', secret_text: 'laundered' },
+    })
+    expect(await errorOf(renamed)).toMatchObject(integrity(ids[1]!))
+    // a batch is one transaction: its untouched ext_3 is not written either
+    const batch = t.call('connections.upsertBatch', {
+      items: [3, 2].map((n) => ({
+        displayName: `Renamed ${n}`,
+        pieceName: PIECE,
+        pieceVersion: '0.10.0',
+        type: 'SECRET_TEXT',
+        externalId: `ext_${n}`,
+        projectIds: [],
+        value: { type: 'SECRET_TEXT', secret_text: `new-${n}` },
+      })),
+    })
+    expect(await errorOf(batch)).toMatchObject({
+      code: 'INTEGRITY',
+      params: { entityType: 'app_connection', entityId: ids[0] },
+    })
+    expect(macs.all()).toEqual(before)
+    expect(audited()).toBe(entries)
+    // A new value under the name the row already shows changes no MACed column: it is written, as
+    // a rotation is, but vouches for nothing, so the row still refuses to be used.
+    await upsert(t, 1)
+    expect(macs.all()).toEqual(before)
+    for (const id of [ids[0]!, ids[1]!])
+      expect(await errorOf(t.call('connections.reveal', { id }))).toMatchObject(integrity(id))
+  })
+
   it('keeps every legitimate write authentic: renames, rotations, moved projects, a status change by SQL in the app', async () => {
     const { dataDir, ids } = await vaultWithRows()
     const t = await owner(dataDir)
