@@ -50,7 +50,10 @@ const KEEP_PAGES_AROUND = 5
 
 interface QueryStore {
   filters: ConnectionFilters
-  /** Bumped on every filter change; answers for an older generation are dropped. */
+  /**
+   * Bumped on every filter change and every invalidate. Answers for older filters are dropped; an
+   * answer for the same filters from before an invalidate shows until the fresh one lands.
+   */
   generation: number
   /** null until the first page of the current generation arrives. */
   total: number | null
@@ -64,6 +67,11 @@ interface QueryStore {
   resetFilters(): void
   /** Fetches any page of [start, end] that is not cached or in flight. */
   ensureRange(start: number, end: number): void
+  /**
+   * Where the visible window is, without fetching (the table defers its fetch while the list flies
+   * past): an invalidate then refetches where the person is, not where the last fetch was.
+   */
+  noteRange(start: number, end: number): void
   /** Drops the cache and refetches the current window (after a change, or an event from main). */
   invalidate(): void
 }
@@ -73,8 +81,19 @@ const pages = new Map<number, AppConnection[]>()
 // After an invalidate (same filters, something changed in main) the old rows stay on screen until
 // their fresh page arrives, so an edit never blanks the table.
 let stalePages = new Map<number, AppConnection[]>()
-const inFlight = new Set<number>()
+// One request per page at a time, with the generation it was asked for. A burst of
+// connections.changed events (the refresher working through a 100k vault's expired tokens) used
+// to invalidate faster than main answered: each answer was dropped as stale and asked again, so
+// the rows in view stayed "Loading…" until the burst ended. Now an invalidate marks a page in
+// flight to be asked again; its older answer shows meanwhile.
+const inFlight = new Map<number, number>()
+const askAgain = new Set<number>()
+// Bumped only when the filters change: an answer for other filters is never shown.
+let query = 0
 let lastRange: [number, number] = [0, PAGE_SIZE - 1]
+
+const pageOf = (index: number) => Math.floor(Math.max(0, index) / PAGE_SIZE)
+const inView = (page: number) => page >= pageOf(lastRange[0]) && page <= pageOf(lastRange[1])
 
 /** Whether the current query's own first page has arrived (not rows kept from the one before). */
 export function firstPageLanded(): boolean {
@@ -102,38 +121,51 @@ export function toSliceFilter(filters: ConnectionFilters) {
 
 export const useConnectionsQuery = create<QueryStore>()((set, get) => {
   function fetchPage(page: number): void {
-    if (pages.has(page) || inFlight.has(page)) return
+    if (pages.has(page)) return
     const { generation, filters } = get()
-    inFlight.add(page)
+    const askedAt = inFlight.get(page)
+    if (askedAt !== undefined) {
+      if (askedAt !== generation) askAgain.add(page)
+      return
+    }
+    const asked = query
+    inFlight.set(page, generation)
     set({ status: 'loading' })
     api()
       .connections.slice({ ...toSliceFilter(filters), offset: page * PAGE_SIZE, limit: PAGE_SIZE })
       .then(({ data, total }) => {
-        // A newer query has started since: this answer describes a list nobody is looking at.
-        if (get().generation !== generation) return
+        // Other filters since: this answer describes a list nobody is looking at.
+        if (query !== asked) return
         inFlight.delete(page)
-        pages.set(page, data)
+        if (get().generation === generation) pages.set(page, data)
+        else stalePages.set(page, data)
         set((s) => ({
           total,
           version: s.version + 1,
           status: inFlight.size ? 'loading' : 'idle',
           error: null,
         }))
+        if (askAgain.delete(page) && inView(page)) fetchPage(page)
       })
       .catch((failure: unknown) => {
-        if (get().generation !== generation) return
+        if (query !== asked) return
         inFlight.delete(page)
+        askAgain.delete(page)
         handleLockedError(failure)
         set({ status: 'error', error: asAppError(failure) })
       })
   }
 
-  function restart(filters: ConnectionFilters, keepRowsOnScreen: boolean): void {
+  function restart(filters: ConnectionFilters, keepRowsOnScreen: boolean, sameFilters = false): void {
     // Two invalidations in a row (the dialog's, then main's event) must not blank the rows: the
     // second keeps what the first kept until fresh pages land.
     stalePages = keepRowsOnScreen ? new Map([...stalePages, ...pages]) : new Map()
     pages.clear()
-    inFlight.clear()
+    if (!sameFilters) {
+      query += 1
+      inFlight.clear()
+      askAgain.clear()
+    }
     set((s) => ({ filters, generation: s.generation + 1, version: s.version + 1 }))
     get().ensureRange(lastRange[0], lastRange[1])
   }
@@ -173,7 +205,10 @@ export const useConnectionsQuery = create<QueryStore>()((set, get) => {
       }
       for (let page = first; page <= last; page++) fetchPage(page)
     },
-    invalidate: () => restart(get().filters, true),
+    noteRange: (start, end) => {
+      lastRange = [start, end]
+    },
+    invalidate: () => restart(get().filters, true, true),
   }
 })
 

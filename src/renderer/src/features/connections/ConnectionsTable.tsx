@@ -42,6 +42,7 @@ export function ConnectionsTable() {
   const version = useConnectionsQuery(querySelectors.version)
   const loading = useConnectionsQuery(querySelectors.loading)
   const ensureRange = useConnectionsQuery((s) => s.ensureRange)
+  const noteRange = useConnectionsQuery((s) => s.noteRange)
   const toggleSort = useConnectionsQuery((s) => s.toggleSort)
   const selected = useSelectionStore(selectionSelectors.index)
   const select = useSelectionStore((s) => s.select)
@@ -65,6 +66,9 @@ export function ConnectionsTable() {
   const isScrolling = virtualizer.isScrolling
   useEffect(() => {
     if (total === 0) return
+    // Even while the fetch waits: an invalidate meanwhile refetches this window, not the last one
+    // fetched (which would also drop this window's pages from the cache).
+    noteRange(first, last)
     const fetchNow = () => {
       lastFetchAt.current = performance.now()
       ensureRange(first, last)
@@ -73,7 +77,7 @@ export function ConnectionsTable() {
     if (wait <= 0) return fetchNow()
     const timer = setTimeout(fetchNow, wait)
     return () => clearTimeout(timer)
-  }, [first, last, total, generation, ensureRange, isScrolling])
+  }, [first, last, total, generation, ensureRange, noteRange, isScrolling])
 
   // A new filter is a new list: start at its top with nothing selected.
   useEffect(() => {
