@@ -79,6 +79,9 @@ async function pick(label: string, name: string) {
 }
 
 async function unlock(password: string) {
+  // The Account view's form is also labelled "Master password": wait for the lock screen itself,
+  // or a fill right after Ctrl+L can land in the form the lock is about to take away.
+  await expect(page.getByRole('heading', { name: 'Unlock Latchkey' })).toBeVisible()
   await page.getByLabel('Master password', { exact: true }).fill(password)
   await page.getByRole('button', { name: 'Unlock', exact: true }).click()
 }
