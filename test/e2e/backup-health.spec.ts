@@ -107,6 +107,7 @@ test('on unlock, an expired token is announced once', async () => {
   await seedTokens(page, [{ name: 'Old token', expiresIn: -3600 }])
   await expect(nav(page, /^Health/).getByLabel('2 need attention')).toBeVisible()
   await page.getByRole('button', { name: 'Lock', exact: true }).click()
+  await expect(page.getByRole('heading', { name: 'Unlock Latchkey' })).toBeVisible()
   await page.getByLabel('Master password', { exact: true }).fill(E2E_PASSWORD)
   await page.getByRole('button', { name: 'Unlock' }).click()
   await expect(page.getByText('1 token has expired: Old token. Open Health to renew it.')).toBeVisible()
