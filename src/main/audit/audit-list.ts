@@ -1,20 +1,12 @@
 import type Database from 'better-sqlite3'
 import type { AuditAction, AuditEntry, AuditPage, ParsedInputOf, Procedures } from '../../shared/contract'
 import { validationError } from '../../shared/errors'
+import type { AuditRow } from './audit-log'
 
 export type AuditListInput = ParsedInputOf<Procedures['audit.list']>
 
-interface ListedRow {
-  seq: number
-  at_ms: number
-  action: string
-  origin: string
-  entity_type: string | null
-  entity_id: string | null
-  details: string
-  prev_hash: string
-  hash: string
-}
+// Every column but mac: a listed entry shows the chain, and verify alone judges the MACs.
+type ListedRow = Omit<AuditRow, 'mac'>
 
 const COLUMNS = 'seq, at_ms, action, origin, entity_type, entity_id, details, prev_hash, hash'
 

@@ -1,7 +1,6 @@
 import { hash } from 'node:crypto'
 import type Database from 'better-sqlite3'
-import type { AuditAction, AuditEntry, AuditPage } from '../../shared/contract'
-import { validationError } from '../../shared/errors'
+import type { AuditAction, AuditEntry } from '../../shared/contract'
 import { writeAnchor } from './audit-anchor'
 import { auditKeyOf, entryMac } from './audit-key'
 
@@ -205,91 +204,4 @@ export function appendAudit(db: Database.Database, atMs: number, record: AuditRe
   }
   if (db.inTransaction) write()
   else db.transaction(write).immediate()
-}
-
-interface Cursor {
-  /** Page through entries older ('before') or newer ('after') than seq. */
-  direction: 'before' | 'after'
-  seq: number
-}
-
-export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(`${cursor.direction}:${cursor.seq}`, 'utf8').toString('base64url')
-}
-
-function decodeCursor(value: string): Cursor {
-  const match = /^(before|after):(\d{1,15})$/.exec(Buffer.from(value, 'base64url').toString('utf8'))
-  if (!match) throw validationError('That page of the audit log no longer exists; start from the first page.')
-  return { direction: match[1] as Cursor['direction'], seq: Number(match[2]) }
-}
-
-export interface AuditListInput {
-  entityId?: string
-  limit: number
-  cursor?: string
-}
-
-/** Newest first, keyset-paged on seq so a page stays stable while entries are appended. */
-export function listAudit(db: Database.Database, input: AuditListInput): AuditPage {
-  const cursor = input.cursor
-    ? decodeCursor(input.cursor)
-    : { direction: 'before' as const, seq: Number.MAX_SAFE_INTEGER }
-  const entityFilter = input.entityId === undefined ? '' : 'AND entity_id = @entityId'
-  const older = cursor.direction === 'before'
-  // One row more than asked tells whether another page exists in that direction.
-  const rows = db
-    .prepare(
-      `SELECT * FROM audit_log WHERE seq ${older ? '<' : '>'} @seq ${entityFilter}
-       ORDER BY seq ${older ? 'DESC' : 'ASC'} LIMIT @limit`,
-    )
-    .all(withEntity({ seq: cursor.seq, limit: input.limit + 1 }, input.entityId)) as AuditRow[]
-  const more = rows.length > input.limit
-  const page = rows.slice(0, input.limit)
-  if (!older) page.reverse()
-  const first = page[0]
-  const last = page[page.length - 1]
-  const hasOlder = older ? more : last !== undefined && existsBeyond(db, 'before', last.seq, input.entityId)
-  const hasNewer = older
-    ? input.cursor !== undefined &&
-      first !== undefined &&
-      existsBeyond(db, 'after', first.seq, input.entityId)
-    : more
-  return {
-    data: page.map(toEntry),
-    next: hasOlder && last ? encodeCursor({ direction: 'before', seq: last.seq }) : null,
-    previous: hasNewer && first ? encodeCursor({ direction: 'after', seq: first.seq }) : null,
-  }
-}
-
-function existsBeyond(
-  db: Database.Database,
-  direction: Cursor['direction'],
-  seq: number,
-  entityId?: string,
-): boolean {
-  const entityFilter = entityId === undefined ? '' : 'AND entity_id = @entityId'
-  const row = db
-    .prepare(
-      `SELECT 1 FROM audit_log WHERE seq ${direction === 'before' ? '<' : '>'} @seq ${entityFilter} LIMIT 1`,
-    )
-    .get(withEntity({ seq }, entityId))
-  return row !== undefined
-}
-
-function withEntity<T extends object>(params: T, entityId: string | undefined): T & { entityId?: string } {
-  return entityId === undefined ? params : { ...params, entityId }
-}
-
-function toEntry(row: AuditRow): AuditEntry {
-  return {
-    seq: row.seq,
-    at: new Date(row.at_ms).toISOString(),
-    action: row.action as AuditAction,
-    origin: row.origin,
-    entityType: row.entity_type,
-    entityId: row.entity_id,
-    details: JSON.parse(row.details) as Details,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  }
 }
