@@ -3,9 +3,8 @@ import { passwordStrength } from '../../../../shared/password-strength'
 import { api, asAppError } from '../../stores/api'
 import { handleLockedError } from '../../stores/vault-store'
 import { toast } from '../toasts/toast-store'
+import { NewPasswordFields } from '../unlock/NewPasswordFields'
 import { PasswordField } from '../unlock/PasswordField'
-
-const LABELS = ['Too short', 'Weak', 'Fair', 'Good', 'Strong'] as const
 
 /**
  * vault.changePassword. Main re-wraps the vault key under the new password (nothing is
@@ -18,9 +17,7 @@ export function ChangePasswordForm() {
   const [mismatch, setMismatch] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  // The same rule main enforces, so the meter never promises what main refuses.
   const strength = passwordStrength(next)
-  const label = strength.acceptable ? LABELS[strength.score] : next.length < 12 ? 'Too short' : 'Weak'
 
   async function submit(event: FormEvent) {
     event.preventDefault()
@@ -67,42 +64,21 @@ export function ChangePasswordForm() {
         onChange={setCurrent}
         autoComplete="current-password"
       />
-      <PasswordField
-        label="New master password"
+      <NewPasswordFields
         value={next}
         onChange={setNext}
-        autoComplete="new-password"
-        describedBy="new-strength-hint"
+        confirm={confirm}
+        onConfirmChange={setConfirm}
+        strength={strength}
+        mismatch={mismatch}
+        idPrefix="new-"
+        labels={{
+          password: 'New master password',
+          strength: 'New password strength',
+          confirm: 'Confirm new master password',
+          mismatch: 'The two new passwords differ.',
+        }}
       />
-      <div className="strength" data-score={strength.score}>
-        <meter
-          min={0}
-          max={4}
-          low={2}
-          high={3}
-          optimum={4}
-          value={strength.score}
-          aria-label="New password strength"
-          aria-valuetext={label}
-        />
-        <span id="new-strength-hint">
-          <strong>{next ? label : 'Strength'}</strong>
-          {next && strength.feedback ? ` — ${strength.feedback}` : ''}
-        </span>
-      </div>
-      <PasswordField
-        label="Confirm new master password"
-        value={confirm}
-        onChange={setConfirm}
-        autoComplete="new-password"
-        invalid={mismatch}
-        describedBy={mismatch ? 'new-mismatch' : undefined}
-      />
-      {mismatch ? (
-        <p id="new-mismatch" className="field-error" role="alert">
-          The two new passwords differ.
-        </p>
-      ) : null}
       {error ? (
         <p className="form-error" role="alert">
           {error}

@@ -1,11 +1,9 @@
 import { useState, type FormEvent } from 'react'
 import { useVaultStore, vaultSelectors } from '../../stores/vault-store'
 import { KeychainUnavailable } from './KeychainUnavailable'
-import { PasswordField } from './PasswordField'
+import { NewPasswordFields } from './NewPasswordFields'
 import { passwordStrength } from '../../../../shared/password-strength'
 import { AppInfoBadge } from '../shell/AppInfoBadge'
-
-const LABELS = ['Too short', 'Weak', 'Fair', 'Good', 'Strong'] as const
 
 export function CreateVaultScreen() {
   const [password, setPassword] = useState('')
@@ -16,9 +14,7 @@ export function CreateVaultScreen() {
   const error = useVaultStore(vaultSelectors.error)
   const keychain = useVaultStore(vaultSelectors.keychain)
   const create = useVaultStore((s) => s.create)
-  // The same rule main enforces, so the meter never promises what main refuses.
   const strength = passwordStrength(password)
-  const label = strength.acceptable ? LABELS[strength.score] : password.length < 12 ? 'Too short' : 'Weak'
 
   async function submit(event: FormEvent) {
     event.preventDefault()
@@ -41,43 +37,21 @@ export function CreateVaultScreen() {
           One master password encrypts every connection on this machine. It cannot be recovered: keep it
           somewhere safe.
         </p>
-        <PasswordField
-          label="Master password"
+        <NewPasswordFields
           value={password}
           onChange={setPassword}
+          confirm={confirm}
+          onConfirmChange={setConfirm}
+          strength={strength}
+          mismatch={mismatch}
           autoFocus
-          autoComplete="new-password"
-          describedBy="strength-hint"
+          labels={{
+            password: 'Master password',
+            strength: 'Password strength',
+            confirm: 'Confirm password',
+            mismatch: 'The two passwords differ.',
+          }}
         />
-        <div className="strength" data-score={strength.score}>
-          <meter
-            min={0}
-            max={4}
-            low={2}
-            high={3}
-            optimum={4}
-            value={strength.score}
-            aria-label="Password strength"
-            aria-valuetext={label}
-          />
-          <span id="strength-hint">
-            <strong>{password ? label : 'Strength'}</strong>
-            {password && strength.feedback ? ` — ${strength.feedback}` : ''}
-          </span>
-        </div>
-        <PasswordField
-          label="Confirm password"
-          value={confirm}
-          onChange={setConfirm}
-          autoComplete="new-password"
-          invalid={mismatch}
-          describedBy={mismatch ? 'mismatch' : undefined}
-        />
-        {mismatch && (
-          <p id="mismatch" className="field-error" role="alert">
-            The two passwords differ.
-          </p>
-        )}
         {keychain.available ? (
           <label className="checkbox">
             <input type="checkbox" checked={useKeychain} onChange={(e) => setUseKeychain(e.target.checked)} />
