@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react'
+import { FormError } from '../../components/FormError'
 import { api, asAppError } from '../../stores/api'
 import { handleLockedError } from '../../stores/vault-store'
 import { toast } from '../toasts/toast-store'
@@ -44,11 +45,7 @@ export function BackupSection() {
         onChange={setPassword}
         autoComplete="current-password"
       />
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} />
       <div className="form-footer">
         <button type="submit" className="primary" disabled={busy || password === ''}>
           {busy ? 'Backing up…' : 'Download encrypted backup'}

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { PLAINTEXT_EXPORT_RISK, type ExportFormat } from '../../../../shared/contract/transfer'
 import { Modal } from '../../components/Modal'
+import { FormError } from '../../components/FormError'
 import { api, asAppError } from '../../stores/api'
 import { handleLockedError } from '../../stores/vault-store'
 import { toast } from '../toasts/toast-store'
@@ -83,11 +84,7 @@ export function ExportSection() {
             onChange={setPassword}
             autoComplete="current-password"
           />
-          {error ? (
-            <p className="form-error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <FormError error={error} />
           <div className="form-footer">
             <button type="button" onClick={close}>
               Cancel
