@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent } from 'react'
+import { useCombobox } from '../../components/useCombobox'
 import { useConnectionsQuery } from '../../stores/connections-query-store'
 import { useFacetsStore } from '../../stores/facets-store'
 import { pieceLabel, pieceMatches } from './format'
@@ -15,34 +15,21 @@ export function PiecePicker() {
   const pieceName = useConnectionsQuery((s) => s.filters.pieceName)
   const setFilters = useConnectionsQuery((s) => s.setFilters)
   const pieces = useFacetsStore((s) => s.facets?.pieces)
-  const [typed, setTyped] = useState<string | null>(null)
-  const [active, setActive] = useState(0)
+  const { typed, close, keys, inputHandlers } = useCombobox()
   const open = typed !== null
   const matches = open ? (pieces ?? []).filter((p) => pieceMatches(p.pieceName, typed)) : []
   const shown = matches.slice(0, SHOWN_AT_MOST)
-  const current = Math.min(active, Math.max(0, shown.length - 1))
 
   function choose(name: string) {
-    setTyped(null)
+    close()
     if (name !== pieceName) setFilters({ pieceName: name })
   }
 
-  function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
-    const moves: Record<string, () => void> = {
-      ArrowDown: () => (open ? setActive((current + 1) % Math.max(1, shown.length)) : setTyped('')),
-      ArrowUp: () => setActive((current - 1 + shown.length) % Math.max(1, shown.length)),
-      Enter: () => {
-        const chosen = shown[current]
-        if (open && chosen) choose(chosen.pieceName)
-      },
-      Escape: () => (open ? setTyped(null) : pieceName ? setFilters({ pieceName: '' }) : undefined),
-    }
-    const move = moves[event.key]
-    if (!move || (event.key === 'Escape' && !open && !pieceName)) return
-    event.preventDefault()
-    event.stopPropagation()
-    move()
-  }
+  const { current, onKeyDown } = keys({
+    count: shown.length,
+    choose: (index) => choose(shown[index]!.pieceName),
+    clear: pieceName ? () => setFilters({ pieceName: '' }) : undefined,
+  })
 
   return (
     <div className="picker">
@@ -56,12 +43,7 @@ export function PiecePicker() {
         placeholder="Any piece"
         title={pieceName || undefined}
         value={open ? typed : pieceName ? pieceLabel(pieceName) : ''}
-        onFocus={() => setTyped('')}
-        onBlur={() => setTyped(null)}
-        onChange={(e) => {
-          setTyped(e.target.value)
-          setActive(0)
-        }}
+        {...inputHandlers}
         onKeyDown={onKeyDown}
         spellCheck={false}
         autoComplete="off"

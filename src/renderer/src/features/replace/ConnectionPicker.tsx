@@ -1,4 +1,5 @@
-import { useId, useState, type KeyboardEvent } from 'react'
+import { useId } from 'react'
+import { useCombobox } from '../../components/useCombobox'
 import type { AppConnection } from '../../../../shared/contract'
 import { pieceLabel, typeLabel } from '../connections/format'
 import { useConnectionCandidates, type CandidateFilter } from './useConnectionCandidates'
@@ -33,34 +34,21 @@ function describe(connection: AppConnection): string {
  */
 export function ConnectionPicker({ label, filter, chosen, onChoose, emptyText, disabled }: Props) {
   const id = useId()
-  const [typed, setTyped] = useState<string | null>(null)
-  const [active, setActive] = useState(0)
+  const { typed, close, keys, inputHandlers } = useCombobox()
   const open = typed !== null
   const { candidates, error } = useConnectionCandidates(filter, typed ?? '', open)
   const shown = open ? (candidates ?? []) : []
-  const current = Math.min(active, Math.max(0, shown.length - 1))
 
   function choose(connection: AppConnection) {
-    setTyped(null)
+    close()
     onChoose(connection)
   }
 
-  function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
-    const moves: Record<string, () => void> = {
-      ArrowDown: () => (open ? setActive((current + 1) % Math.max(1, shown.length)) : setTyped('')),
-      ArrowUp: () => setActive((current - 1 + shown.length) % Math.max(1, shown.length)),
-      Enter: () => {
-        const connection = shown[current]
-        if (open && connection) choose(connection)
-      },
-      Escape: () => (open ? setTyped(null) : onChoose(null)),
-    }
-    const move = moves[event.key]
-    if (!move || (event.key === 'Escape' && !open && !chosen)) return
-    event.preventDefault()
-    event.stopPropagation()
-    move()
-  }
+  const { current, onKeyDown } = keys({
+    count: shown.length,
+    choose: (index) => choose(shown[index]!),
+    clear: chosen ? () => onChoose(null) : undefined,
+  })
 
   return (
     <div className="field connection-picker">
@@ -76,12 +64,7 @@ export function ConnectionPicker({ label, filter, chosen, onChoose, emptyText, d
           placeholder="Type part of a name"
           value={open ? typed : (chosen?.displayName ?? '')}
           disabled={disabled}
-          onFocus={() => setTyped('')}
-          onBlur={() => setTyped(null)}
-          onChange={(e) => {
-            setTyped(e.target.value)
-            setActive(0)
-          }}
+          {...inputHandlers}
           onKeyDown={onKeyDown}
           spellCheck={false}
           autoComplete="off"
