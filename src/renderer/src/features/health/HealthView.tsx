@@ -105,6 +105,25 @@ function Name({ connection }: { connection: HealthConnectionRef }) {
   )
 }
 
+/** One connection in a section: its name (which opens it), then what is wrong with it. */
+function Row({
+  connection,
+  badge,
+  children,
+}: {
+  connection: HealthConnectionRef
+  badge?: ReactNode
+  children: ReactNode
+}) {
+  return (
+    <li>
+      <Name connection={connection} />
+      {badge}
+      <span className="health-reason">{children}</span>
+    </li>
+  )
+}
+
 function Errors({ summary }: { summary: HealthSummary }) {
   return (
     <Section
@@ -116,10 +135,9 @@ function Errors({ summary }: { summary: HealthSummary }) {
       why="Their provider refused them: sign in again or enter new credentials (Rotate)."
     >
       {summary.errors.map((connection) => (
-        <li key={connection.id}>
-          <Name connection={connection} />
-          <span className="health-reason">{connection.reason ?? 'No reason was given.'}</span>
-        </li>
+        <Row key={connection.id} connection={connection}>
+          {connection.reason ?? 'No reason was given.'}
+        </Row>
       ))}
     </Section>
   )
@@ -140,17 +158,18 @@ function Expiries({ summary }: { summary: HealthSummary }) {
       why="Latchkey renews tokens that have a refresh token by itself; the others need a sign-in."
     >
       {rows.map(({ token, expired }) => (
-        <li key={token.id}>
-          <Name connection={token} />
-          <span className={expired ? 'badge badge-bad' : 'badge badge-warn'}>
-            {expired ? 'Expired' : 'Expiring'}
-          </span>
-          <span className="health-reason">
-            {expired ? 'Expired' : 'Expires'} {relative(token.expiresAt, summary.now)} (
-            {when(token.expiresAt)}).{' '}
-            {token.canRefresh ? 'Latchkey will renew it.' : 'It cannot be renewed without signing in again.'}
-          </span>
-        </li>
+        <Row
+          key={token.id}
+          connection={token}
+          badge={
+            <span className={expired ? 'badge badge-bad' : 'badge badge-warn'}>
+              {expired ? 'Expired' : 'Expiring'}
+            </span>
+          }
+        >
+          {expired ? 'Expired' : 'Expires'} {relative(token.expiresAt, summary.now)} ({when(token.expiresAt)}
+          ). {token.canRefresh ? 'Latchkey will renew it.' : 'It cannot be renewed without signing in again.'}
+        </Row>
       ))}
     </Section>
   )
@@ -167,13 +186,10 @@ function RefreshFailures({ summary }: { summary: HealthSummary }) {
       why="Latchkey keeps retrying network failures with backoff; a refusal needs a sign-in."
     >
       {summary.refreshFailures.map((failure) => (
-        <li key={failure.id}>
-          <Name connection={failure} />
-          <span className="health-reason">
-            {failure.reason ?? 'Failed'} · {failure.attempts}{' '}
-            {failure.attempts === 1 ? 'attempt' : 'attempts'} · last {relative(failure.failedAt, summary.now)}
-          </span>
-        </li>
+        <Row key={failure.id} connection={failure}>
+          {failure.reason ?? 'Failed'} · {failure.attempts} {failure.attempts === 1 ? 'attempt' : 'attempts'}{' '}
+          · last {relative(failure.failedAt, summary.now)}
+        </Row>
       ))}
     </Section>
   )
@@ -190,16 +206,13 @@ function Missing({ summary }: { summary: HealthSummary }) {
       why="Flows reference these, but their credentials are gone: give them credentials again (Rotate), or move the flows (Replace)."
     >
       {summary.missing.map((placeholder) => (
-        <li key={placeholder.id}>
-          <Name connection={placeholder} />
-          <span className="health-reason">
-            {placeholder.flowCount === 0
-              ? 'No flow waits on it.'
-              : `${placeholder.flowCount} ${placeholder.flowCount === 1 ? 'flow waits' : 'flows wait'} on it: ${placeholder.flows
-                  .map((flow) => `${flow.flowName ?? flow.flowId}${flow.active ? '' : ' (inactive)'}`)
-                  .join(', ')}${placeholder.flowCount > placeholder.flows.length ? ', …' : ''}`}
-          </span>
-        </li>
+        <Row key={placeholder.id} connection={placeholder}>
+          {placeholder.flowCount === 0
+            ? 'No flow waits on it.'
+            : `${placeholder.flowCount} ${placeholder.flowCount === 1 ? 'flow waits' : 'flows wait'} on it: ${placeholder.flows
+                .map((flow) => `${flow.flowName ?? flow.flowId}${flow.active ? '' : ' (inactive)'}`)
+                .join(', ')}${placeholder.flowCount > placeholder.flows.length ? ', …' : ''}`}
+        </Row>
       ))}
     </Section>
   )
