@@ -235,13 +235,7 @@ function insertPulled(
     projectIds: projectIdsJson(remote.projectIds),
   })
   repository.setFlows(id, remote.flowIds, true)
-  repository.saveState({
-    ...baseState(id, context.remoteId, undefined),
-    remote_connection_id: remote.remoteId,
-    remote_updated: remote.updated,
-    secret_held_remotely: 1,
-    last_synced_ms: nowMs,
-  })
+  repository.insertPulledState(id, context.remoteId, remote.remoteId, remote.updated, nowMs)
   return id
 }
 

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import type { ConnectionRow } from '../connections/rows'
 import { ROW_COLUMNS } from '../connections/rows'
 import { projectIdsJson } from '../connections/repository'
+import { rowMacOf } from '../vault/row-mac'
 
 export type OutboxOperation = 'upsert' | 'update' | 'delete' | 'replace'
 
@@ -167,11 +168,17 @@ export function createSyncRepository(db: Database.Database) {
     'SELECT flow_id FROM flow_references WHERE connection_id = ? ORDER BY flow_id',
   )
   const setSyncState = db.prepare<[string, string]>('UPDATE connections SET sync_state = ? WHERE id = ?')
-  const insertPulled = db.prepare(
+  // Positional parameters: binding an object by name costs a property lookup per column, per row.
+  const insertPulled = db.prepare<unknown[]>(
     `INSERT INTO connections (id, remote_key, external_id, display_name, type, piece_name, scope, status,
-       owner_id, owner_email, metadata, sync_state, created_ms, updated_ms, project_ids)
-     VALUES (@id, @remoteKey, @externalId, @displayName, @type, @pieceName, @scope, @status,
-       @ownerId, @ownerEmail, @metadata, 'SYNCED', @createdMs, @updatedMs, @projectIds)`,
+       owner_id, owner_email, metadata, sync_state, created_ms, updated_ms, project_ids, row_mac)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'SYNCED', ?, ?, ?, ?)`,
+  )
+  // A pulled row is new: its state row cannot exist yet, so no upsert.
+  const insertPulledState = db.prepare<unknown[]>(
+    `INSERT INTO sync_connection_state (connection_id, remote_id, remote_connection_id, remote_updated,
+       secret_held_remotely, last_synced_ms)
+     VALUES (?, ?, ?, ?, 1, ?)`,
   )
   // The remote's edits: names, status, owner, metadata. Not the value, which it never returns.
   const applyRemote = db.prepare(
@@ -239,7 +246,43 @@ export function createSyncRepository(db: Database.Database) {
     projectIds: (id: string) => JSON.parse(projectsOf.get(id) ?? '[]') as string[],
     flowIds: (id: string) => flowIdsOf.all(id).map((row) => row.flow_id),
     setSyncState: (id: string, syncState: string) => setSyncState.run(syncState, id),
-    insertPulled: (row: PulledRow) => insertPulled.run(row),
+    // A new row has no old MAC to check: binding its MAC here spares the insert trigger's second
+    // UPDATE and its SQL→JS call, the pull's cost per row (as the connections repository does).
+    insertPulled: (row: PulledRow) =>
+      insertPulled.run(
+        row.id,
+        row.remoteKey,
+        row.externalId,
+        row.displayName,
+        row.type,
+        row.pieceName,
+        row.scope,
+        row.status,
+        row.ownerId,
+        row.ownerEmail,
+        row.metadata,
+        row.createdMs,
+        row.updatedMs,
+        row.projectIds,
+        rowMacOf(db, {
+          id: row.id,
+          remote_key: row.remoteKey,
+          external_id: row.externalId,
+          piece_name: row.pieceName,
+          scope: row.scope,
+          display_name: row.displayName,
+          status: row.status,
+          project_ids: row.projectIds,
+        }),
+      ),
+    /** The state of a row insertPulled just wrote: the remote holds its secret, agreed as of now. */
+    insertPulledState: (
+      connectionId: string,
+      remoteId: string,
+      remoteConnectionId: string,
+      remoteUpdated: string,
+      nowMs: number,
+    ) => insertPulledState.run(connectionId, remoteId, remoteConnectionId, remoteUpdated, nowMs),
     applyRemote: (
       row: Omit<PulledRow, 'remoteKey' | 'externalId' | 'pieceName' | 'createdMs' | 'projectIds'> & {
         syncState: string
