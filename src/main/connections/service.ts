@@ -50,6 +50,7 @@ import {
   type ConnectionsRepository,
   type ConnectionWrite,
 } from './repository'
+import { seedFieldsOf } from './seed-shape'
 import { toConnection, type ConnectionRow } from './rows'
 import { normalizeValue, tokenExpiryMs, valueOrDefault } from './value'
 import { assertRowIntegrity } from './row-integrity'
@@ -260,7 +261,7 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
         credentialsChanged: true,
       },
     })
-    queueSync(repository, connection, 'upsert', nowMs, upsertPayload(connection))
+    queueSync(repository, connection, 'upsert', nowMs, seedFieldsOf(connection))
     return { connection, created: !existing }
   }
 
@@ -358,7 +359,7 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
             credentialsChanged: true,
           },
         })
-        queueSync(repository, connection, 'upsert', nowMs, upsertPayload(connection))
+        queueSync(repository, connection, 'upsert', nowMs, seedFieldsOf(connection))
         return connection
       }),
     )
@@ -786,21 +787,6 @@ function queueSync(
     payload,
     nowMs,
   })
-}
-
-/** What a push needs besides the value, which the pusher reads from the row when it sends. */
-function upsertPayload(connection: AppConnection): Record<string, unknown> {
-  return {
-    externalId: connection.externalId,
-    displayName: connection.displayName,
-    pieceName: connection.pieceName,
-    pieceVersion: connection.pieceVersion,
-    type: connection.type,
-    scope: connection.scope,
-    projectIds: connection.projectIds,
-    metadata: connection.metadata,
-    preSelectForNewProjects: connection.preSelectForNewProjects,
-  }
 }
 
 function jsonOrNull(value: Record<string, unknown> | null): string | null {

@@ -1,6 +1,7 @@
 import type { ConnectionValue, ExportFormat } from '../../shared/contract'
 import type { ConnectionsRepository } from '../connections/repository'
 import { toConnection } from '../connections/rows'
+import { seedFieldsOf } from '../connections/seed-shape'
 import type { VaultSession } from '../vault/session'
 
 const CHUNK = 500
@@ -42,15 +43,7 @@ export function readAllForExport(
       const connection = toConnection(row, related)
       const envelope = repository.readValue(row.id)
       exported.push({
-        externalId: connection.externalId,
-        displayName: connection.displayName,
-        pieceName: connection.pieceName,
-        pieceVersion: connection.pieceVersion,
-        type: connection.type,
-        scope: connection.scope,
-        projectIds: connection.projectIds,
-        metadata: connection.metadata,
-        preSelectForNewProjects: connection.preSelectForNewProjects,
+        ...seedFieldsOf(connection),
         ...(envelope
           ? { value: JSON.parse(session.open('connection-value', row.id, envelope)) as ConnectionValue }
           : {}),
