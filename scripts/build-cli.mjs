@@ -18,7 +18,7 @@ export async function buildCli() {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    external: ['better-sqlite3', '@napi-rs/keyring'],
+    external: ['better-sqlite3', '@napi-rs/keyring', 'argon2'],
     sourcemap: false,
     logLevel: 'warning',
   })
