@@ -288,7 +288,7 @@ export async function run(): Promise<BenchRun> {
     const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS')
     console.table([
       {
-        measure: 'unlock → first rows painted (scrypt included)',
+        measure: 'unlock → first rows painted (KDF included)',
         p50Ms: unlockTotal.p50Ms,
         p95Ms: unlockTotal.p95Ms,
         target: '—',
@@ -335,7 +335,7 @@ export async function run(): Promise<BenchRun> {
         null,
         atMostMs(TARGETS.firstPaintMs),
       ),
-      measure('UI: unlock → first rows painted (scrypt included), p50', 'ms', unlockTotal.p50Ms, null),
+      measure('UI: unlock → first rows painted (KDF included), p50', 'ms', unlockTotal.p50Ms, null),
       measure(
         'UI: keystroke → rows painted, p95',
         'ms',

@@ -18,7 +18,7 @@ import {
 export interface SeededVault {
   spec: DatasetSpec
   seed: SeedResult
-  /** vault.create with the product's KDF (one scrypt), ms. */
+  /** vault.create with the product's KDF (one Argon2id), ms. */
   createMs: number
   /** A closed vault file (no WAL): copy it, never open it in place. */
   file: string

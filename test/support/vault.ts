@@ -10,12 +10,13 @@ import type { VaultSession } from '../../src/main/vault/session'
 import type { VaultKdfPolicy } from '../../src/main/vault/vault-manager'
 
 /**
- * Weak scrypt parameters so a test unlocks in milliseconds. Only tests use these; the product's
- * are in kdf.ts, and test/main/vault has a test that runs them.
+ * A weak Argon2id so a test unlocks in a millisecond, and a weak scrypt minimum so tests can still
+ * open a vault written the old way. Only tests use these; the product's are in kdf.ts, and
+ * test/main/vault has tests that run them.
  */
 export const TEST_KDF: VaultKdfPolicy = {
-  params: { N: 2 ** 10, r: 8, p: 1 },
-  minimum: { N: 2 ** 10, r: 8, p: 1 },
+  params: { algorithm: 'argon2id', params: { m: 256, t: 1, p: 1 } },
+  minimum: { argon2id: { m: 256, t: 1, p: 1 }, scrypt: { N: 2 ** 10, r: 8, p: 1 } },
 }
 
 /** Passes the strength rule; tests use it so they read as "the user's password". */

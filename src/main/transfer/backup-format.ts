@@ -9,7 +9,8 @@ import {
   newKdfDescriptor,
   parseKdf,
   serializeKdf,
-  type ScryptParams,
+  type KdfChoice,
+  type KdfMinimum,
 } from '../vault/kdf'
 
 // An encrypted backup file:
@@ -21,7 +22,8 @@ import {
 //    … bytes   the vault's SQLite file, AES-256-GCM, header bytes as associated data
 //   16 bytes   GCM tag
 //
-// The key is scrypt(password, the header's salt) through HKDF: the file opens with the master
+// The key is the vault's password KDF (Argon2id; scrypt in older files) of (password, the header's
+// salt) through HKDF: the file opens with the master
 // password on any machine, and nothing in it is readable without it (names and audit details
 // included, unlike the vault file, whose plaintext columns let lists work without decrypting).
 // The header's `check` is a GCM tag over nothing under that key, so a wrong password is told apart
@@ -44,8 +46,8 @@ export interface BackupHeader {
 }
 
 export interface BackupKdf {
-  params: ScryptParams
-  minimum: ScryptParams
+  params: KdfChoice
+  minimum: KdfMinimum
 }
 
 const damaged = (what: string) =>

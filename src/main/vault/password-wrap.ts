@@ -4,25 +4,28 @@ import { deriveSubkey, EnvelopeError, open, seal } from './envelope'
 import { KEY_WRAP_ROW, type VaultHeader } from './header'
 import {
   deriveKeyFromPassword,
+  isAtLeast,
   KdfHeaderError,
   newKdfDescriptor,
   parseKdf,
-  PRODUCT_SCRYPT_PARAMS,
+  PRODUCT_KDF_CHOICE,
+  PRODUCT_KDF_MINIMUM,
   serializeKdf,
+  type KdfChoice,
   type KdfDescriptor,
-  type ScryptParams,
+  type KdfMinimum,
 } from './kdf'
 
 export interface VaultKdfPolicy {
-  /** What new vaults and password changes use. */
-  params: ScryptParams
-  /** The weakest a vault header may ask for at unlock. */
-  minimum: ScryptParams
+  /** What new vaults, password changes and upgrades at unlock use. */
+  params: KdfChoice
+  /** The weakest a vault header may ask for at unlock, per algorithm. */
+  minimum: KdfMinimum
 }
 
 export const PRODUCT_KDF_POLICY: VaultKdfPolicy = {
-  params: PRODUCT_SCRYPT_PARAMS,
-  minimum: PRODUCT_SCRYPT_PARAMS,
+  params: PRODUCT_KDF_CHOICE,
+  minimum: PRODUCT_KDF_MINIMUM,
 }
 
 /** What the header stores for the password: how to derive the wrapping key, and the sealed vault key. */
@@ -36,6 +39,18 @@ export interface PasswordWrapping {
   wrap(password: string, vaultKey: Buffer, keyVersion: number): Promise<PasswordWrap>
   /** The vault key, or null when the password is wrong; INTEGRITY when the header's KDF is unusable. */
   unwrap(password: string, header: VaultHeader): Promise<Buffer | null>
+  /**
+   * A new wrap under this build's KDF when the header's is an older algorithm or weaker settings,
+   * else null. `vaultKey` is the one `password` just unwrapped.
+   */
+  upgrade(password: string, vaultKey: Buffer, header: VaultHeader): Promise<KdfUpgrade | null>
+}
+
+/** A re-wrap of the vault key, and what it replaces, in words for the audit trail. */
+export interface KdfUpgrade {
+  wrap: PasswordWrap
+  from: string
+  to: string
 }
 
 /** `vaultPath` only names the file in an error a person reads. */
@@ -93,7 +108,20 @@ export function createPasswordWrapping(
         wrappingKey.fill(0)
       }
     },
+    async upgrade(password, vaultKey, header) {
+      const current = readDescriptor(header)
+      if (isAtLeast(current, policy.params)) return null
+      const wrap = await this.wrap(password, vaultKey, header.keyVersion)
+      return { wrap, from: describeKdf(current), to: describeKdf(policy.params) }
+    },
   }
+}
+
+function describeKdf(choice: KdfChoice): string {
+  const params = Object.entries(choice.params)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ')
+  return `${choice.algorithm} ${params}`
 }
 
 async function deriveWrappingKey(password: string, descriptor: KdfDescriptor): Promise<Buffer> {

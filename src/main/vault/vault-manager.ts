@@ -21,7 +21,12 @@ import { cacheKeychainAvailability } from './keychain-availability'
 import { createKeychainWrapping } from './keychain-wrap'
 import type { Migration } from './migrations'
 import { requireStrongPassword } from './password-policy'
-import { createPasswordWrapping, PRODUCT_KDF_POLICY, type VaultKdfPolicy } from './password-wrap'
+import {
+  createPasswordWrapping,
+  PRODUCT_KDF_POLICY,
+  type KdfUpgrade,
+  type VaultKdfPolicy,
+} from './password-wrap'
 import { createSerialQueue } from './serial-queue'
 import { createSession, vaultLockedError, type OwnedSession } from './session-impl'
 import type { VaultSession } from './session'
@@ -253,7 +258,9 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
         }).immediate()
         throw new AppError('AUTHENTICATION', { message: 'That master password is not correct.' })
       }
-      return finishUnlock(vaultKey, header.keyVersion, started, origin, 'password')
+      // An older KDF is replaced while the password is at hand: only the wrap changes.
+      const upgrade = await passwordWrapping.upgrade(password, vaultKey, header)
+      return finishUnlock(vaultKey, header.keyVersion, started, origin, 'password', upgrade)
     })
   }
 
@@ -285,6 +292,7 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
     started: number,
     origin: string,
     method: string,
+    upgrade: KdfUpgrade | null = null,
   ): Promise<VaultStatus> {
     if (epoch !== started || closed) {
       // Locked (or shutting down) while the key was being derived: the later intent wins.
@@ -314,6 +322,14 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
             },
           })
         if (method === 'password') clearFailedUnlocks(owned.session.db)
+        if (upgrade) {
+          updatePasswordWrap(owned.session.db, upgrade.wrap.kdf, upgrade.wrap.wrapped, deps.clock.now())
+          owned.session.audit({
+            action: 'vault.kdf_upgrade',
+            origin: 'system',
+            details: { from: upgrade.from, to: upgrade.to },
+          })
+        }
         owned.session.audit({ action: 'vault.unlock', origin, details: { method } })
       })
     } catch (error) {

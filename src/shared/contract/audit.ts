@@ -7,6 +7,7 @@ export type AuditAction =
   | 'vault.unlock_failed'
   | 'vault.lock'
   | 'vault.password_change'
+  | 'vault.kdf_upgrade'
   | 'vault.backup'
   | 'vault.restore'
   | 'connection.create'

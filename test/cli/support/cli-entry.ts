@@ -2,7 +2,7 @@ import { runCli } from '../../../src/main/cli/program'
 import { createUnavailableKeeper } from '../../../src/main/platform/unavailable-keeper'
 import { TEST_KDF } from '../../support/vault'
 
-// The same program as the `latchkey` bin, with the tests' weak scrypt and no keychain: only this
+// The same program as the `latchkey` bin, with the tests’ weak KDF and no keychain: only this
 // file passes them, so no flag or variable of the product can.
 // A reader that stops early (`latchkey list | head`) is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

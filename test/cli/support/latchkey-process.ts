@@ -18,7 +18,7 @@ export interface RunOptions {
 }
 
 /**
- * Bundles the tests' entry (the real program with the tests' weak scrypt) once per file, the way
+ * Bundles the tests' entry (the real program with the tests’ weak KDF) once per file, the way
  * scripts/build-cli.mjs bundles the product's, so each command is a real `node` child process that
  * starts in a fraction of a second instead of compiling TypeScript each time.
  */

@@ -6,9 +6,11 @@ import type { AuditPage, VaultStatus } from '../../../src/shared/contract'
 import {
   createVaultTestCore,
   createUnlockedTestCore,
+  TEST_KDF,
   TEST_PASSWORD,
   type VaultTestCore,
 } from '../../support/vault'
+import type { VaultKdfPolicy } from '../../../src/main/vault/vault-manager'
 import { insertConnection, readSecret } from './fixtures'
 
 const cores: VaultTestCore[] = []
@@ -171,9 +173,51 @@ describe('vault lifecycle', () => {
       wrapped_key_password: Buffer
     }
     db.close()
-    expect(JSON.parse(header.kdf)).toMatchObject({ algorithm: 'scrypt', params: { N: 1024, r: 8, p: 1 } })
+    expect(JSON.parse(header.kdf)).toMatchObject({ algorithm: 'argon2id', params: { m: 256, t: 1, p: 1 } })
     // version byte + key version + nonce + tag + 32-byte ciphertext
     expect(header.wrapped_key_password.length).toBe(1 + 4 + 12 + 16 + 32)
+  })
+
+  it('re-wraps a scrypt vault with Argon2id at its next password unlock: same key, audited, once', async () => {
+    const scryptPolicy: VaultKdfPolicy = {
+      ...TEST_KDF,
+      params: { algorithm: 'scrypt', params: TEST_KDF.minimum.scrypt },
+    }
+    const old = track(await createUnlockedTestCore({ dependencies: { vaultKdf: scryptPolicy } }))
+    insertConnection(old.session, 'conn_1', 'sk-live-abc')
+    await old.core.close()
+    const headerKdf = () => {
+      const db = new Database(join(old.dataDir, 'vault.sqlite'), { readonly: true })
+      try {
+        return JSON.parse((db.prepare('SELECT kdf FROM vault_header').get() as { kdf: string }).kdf)
+      } finally {
+        db.close()
+      }
+    }
+    expect(headerKdf()).toMatchObject({ algorithm: 'scrypt' })
+
+    // A wrong password changes nothing.
+    const refused = createVaultTestCore({ dataDir: old.dataDir })
+    await expect(refused.call('vault.unlock', { password: NEW_PASSWORD })).rejects.toMatchObject({
+      code: 'AUTHENTICATION',
+    })
+    await refused.core.close()
+    expect(headerKdf()).toMatchObject({ algorithm: 'scrypt' })
+
+    const current = track(createVaultTestCore({ dataDir: old.dataDir }))
+    await current.call('vault.unlock', { password: TEST_PASSWORD })
+    const session = current.core.vault.requireSession()
+    const kdf = session.db.prepare('SELECT kdf FROM vault_header').get() as { kdf: string }
+    expect(JSON.parse(kdf.kdf)).toMatchObject({ algorithm: 'argon2id', params: TEST_KDF.params.params })
+    expect(readSecret(current.core.vault.requireSession(), 'conn_1')).toBe('sk-live-abc')
+    await current.call('vault.lock')
+    await current.call('vault.unlock', { password: TEST_PASSWORD })
+    const upgrades = (await current.call<AuditPage>('audit.list', {})).data.filter(
+      (entry) => entry.action === 'vault.kdf_upgrade',
+    )
+    expect(upgrades).toHaveLength(1)
+    expect(upgrades[0]!.details).toEqual({ from: 'scrypt N=1024 r=8 p=1', to: 'argon2id m=256 t=1 p=1' })
+    expect((await current.call<{ ok: boolean }>('audit.verify', {})).ok).toBe(true)
   })
 
   it('keeps settings in the vault, audits changes, and refuses changes while locked', async () => {

@@ -8,6 +8,7 @@ export const ACTION_WORDS: Record<string, string> = {
   'vault.unlock_failed': 'Unlock failed',
   'vault.lock': 'Locked',
   'vault.password_change': 'Master password changed',
+  'vault.kdf_upgrade': 'Password key derivation upgraded',
   'connection.create': 'Connection created',
   'connection.update': 'Connection edited',
   'connection.rotate': 'Secret replaced',
