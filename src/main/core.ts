@@ -49,7 +49,7 @@ export interface CoreDependencies {
   openExternal: OpenExternal | null
   /** HTTP to authorization servers (OAuth discovery, token requests); defaults to Node's fetch. */
   fetch?: Fetch
-  /** Defaults to the product's scrypt parameters; tests pass weaker ones only for speed. */
+  /** Defaults to the product's KDF (Argon2id); tests pass weaker settings only for speed. */
   vaultKdf?: VaultKdfPolicy
   /**
    * Hosts with real power events (desktop: powerMonitor) call `vault.hostSuspended()` and set this

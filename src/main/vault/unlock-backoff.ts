@@ -4,7 +4,7 @@ import { AppError } from '../../shared/errors'
 /**
  * A growing wait after failed password unlocks, kept in the vault header (plaintext, migration 008)
  * so quitting and restarting does not reset it. It slows guessing through the app only: someone who
- * can copy the file can run the KDF offline, which is what scrypt's cost is for.
+ * can copy the file can run the KDF offline, which is what Argon2id's cost is for.
  *
  * The first FREE_FAILURES are typos and cost nothing; then the wait doubles from 1 s, up to 5 min.
  * An attempt refused for being early never reaches the KDF and does not count.
