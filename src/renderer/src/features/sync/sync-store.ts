@@ -37,7 +37,35 @@ function withoutKey<T>(record: Record<string, T>, key: string): Record<string, T
   return next
 }
 
+/** How many times sync.status is asked in a row while events keep overtaking its answers. */
+const MAX_READS = 3
+
+/**
+ * A sync.status answer taken as the new state, except for remotes whose statusChanged arrived
+ * while it travelled (the desktop's IPC keeps order; browser mode's HTTP answers and event stream
+ * do not): there the event is newer, and an older answer would bring a finished run back for good.
+ */
+function adopt(
+  state: Pick<SyncStore, 'statuses' | 'progress'>,
+  fresh: RemoteSyncStatus[],
+  overtaken: (remoteId: string) => boolean,
+): Pick<SyncStore, 'statuses' | 'progress'> {
+  const statuses = fresh.map((status) =>
+    overtaken(status.remoteId)
+      ? (state.statuses.find((known) => known.remoteId === status.remoteId) ?? status)
+      : status,
+  )
+  const running = new Set(statuses.filter((status) => status.running).map((status) => status.remoteId))
+  const progress = Object.fromEntries(Object.entries(state.progress).filter(([id]) => running.has(id)))
+  return { statuses, progress }
+}
+
 export const useSyncStore = create<SyncStore>()((set, get) => {
+  // statusChanged events heard so far, and when each remote's last one came: orders them against
+  // sync.status answers, which travel separately.
+  let heard = 0
+  const heardAt = new Map<string, number>()
+
   function failed(failure: unknown): void {
     handleLockedError(failure)
     set({ error: asAppError(failure) })
@@ -50,7 +78,15 @@ export const useSyncStore = create<SyncStore>()((set, get) => {
     error: null,
     load: async () => {
       try {
-        set({ statuses: await api().sync.status({}) })
+        for (let attempt = 1; ; attempt += 1) {
+          const asked = heard
+          const fresh = await api().sync.status({})
+          const overtaken = (remoteId: string) => (heardAt.get(remoteId) ?? 0) > asked
+          // An event that came in while this answer travelled may be newer than the answer: ask again.
+          if (attempt < MAX_READS && fresh.some((status) => overtaken(status.remoteId))) continue
+          set((state) => adopt(state, fresh, overtaken))
+          return
+        }
       } catch (failure) {
         failed(failure)
       }
@@ -75,12 +111,16 @@ export const useSyncStore = create<SyncStore>()((set, get) => {
     },
     cancel: async (remoteId) => {
       try {
-        await api().sync.cancel(remoteId ? { remoteId } : {})
+        const { cancelled } = await api().sync.cancel(remoteId ? { remoteId } : {})
+        // Nothing was running in main: what this window shows is stale, so it follows main again.
+        if (cancelled === 0) await get().load()
       } catch (failure) {
         failed(failure)
       }
     },
     statusChanged: (status) => {
+      heard += 1
+      heardAt.set(status.remoteId, heard)
       const before = get().statuses.find((s) => s.remoteId === status.remoteId)
       set((state) => ({
         statuses: replaceStatus(state.statuses, status),

@@ -28,10 +28,17 @@ export function useSyncEvents(): void {
     const offChanged = window.latchkey.on('connections.changed', ({ ids }) =>
       useConnectionSyncStore.getState().forget(ids),
     )
+    // Browser mode's event stream says app.ready each time it (re)connects: whatever was sent while
+    // it was down is lost, so the state is read again rather than left showing a run that ended.
+    const offReady = window.latchkey.on('app.ready', () => {
+      void useSyncStore.getState().load()
+      void useRemotesStore.getState().load()
+    })
     return () => {
       offStatus()
       offProgress()
       offChanged()
+      offReady()
       // Nothing about the remotes outlives a lock.
       useSyncStore.setState({ statuses: [], progress: {}, conflicts: null, error: null })
       useConnectionSyncStore.getState().forget()
