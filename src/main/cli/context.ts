@@ -38,7 +38,10 @@ export function createContext(deps: CliDependencies, dataDirOption: () => string
   return {
     stdout: deps.stdout,
     stderr: deps.stderr,
-    stdin: deps.stdin,
+    // Read through, not copied: the entry's process.stdin is built on first use (a few ms).
+    get stdin() {
+      return deps.stdin
+    },
     env: deps.env,
     say,
     async withVault(command, work, unlock = true) {

@@ -9,7 +9,10 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
-  stdin: process.stdin,
+  // A getter: Node builds process.stdin on first access, which only commands that read it need.
+  get stdin() {
+    return process.stdin
+  },
   env: process.env,
   secretKeeper: async () => (await import('../platform/keyring-keeper')).createKeyringKeeper(),
 }).then((code) => {

@@ -18,14 +18,15 @@ export function channelLocation(
   dataDir: string,
   platform: NodeJS.Platform = process.platform,
 ): ChannelLocation {
-  const id = createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 24)
-  if (platform === 'win32') return { path: `\\\\.\\pipe\\latchkey-${id}`, directory: null }
+  // Hashed only when needed: every command computes this, and loading node:crypto costs milliseconds.
+  const id = () => createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 24)
+  if (platform === 'win32') return { path: `\\\\.\\pipe\\latchkey-${id()}`, directory: null }
   const inDataDir = join(resolve(dataDir), 'cli', 'channel.sock')
   if (inDataDir.length <= MAX_SOCKET_PATH) return { path: inDataDir, directory: dirname(inDataDir) }
   // A data folder too deep for a socket path: a per-user folder in the temp dir, checked like the other.
   const uid = process.getuid?.() ?? 0
   const directory = join(tmpdir(), `latchkey-${uid}`)
-  return { path: join(directory, `${id}.sock`), directory }
+  return { path: join(directory, `${id()}.sock`), directory }
 }
 
 /** Why `stats` is not private to this user, or null when it is: owned by us, nothing for group or others. */

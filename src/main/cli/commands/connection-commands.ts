@@ -7,7 +7,7 @@ import {
   LIST_SORTS,
   SORT_ORDERS,
   UPSERT_BATCH_MAX,
-} from '../../../shared/contract/connections'
+} from '../contract-values'
 import type {
   AppConnection,
   ConnectionFilter,

@@ -1,6 +1,7 @@
-import { procedures, type ProcedureName } from '../../../shared/contract'
+import type { ProcedureName } from '../../../shared/contract'
 import { AppError } from '../../../shared/errors'
 import type { VaultClient } from '../client/vault-client'
+import { PROCEDURE_NAMES } from '../contract-values'
 
 /**
  * Sync, export and import call procedures that other parts of Latchkey declare in the contract.
@@ -8,7 +9,7 @@ import type { VaultClient } from '../client/vault-client'
  * instead of failing at compile time; the contract's schema checks the input when it is there.
  */
 export function requireProcedure(command: string, name: string): ProcedureName {
-  if (Object.hasOwn(procedures, name)) return name as ProcedureName
+  if (PROCEDURE_NAMES.includes(name)) return name as ProcedureName
   throw new AppError('ENTITY_NOT_FOUND', {
     entityType: 'procedure',
     entityId: name,

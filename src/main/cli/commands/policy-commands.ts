@@ -1,7 +1,7 @@
 import { Argument, type Command } from 'commander-v14'
-import { POLICY_TYPES } from '../../../shared/contract/policies'
 import type { ConnectionPolicy } from '../../../shared/contract'
 import type { CliContext } from '../context'
+import { POLICY_TYPES } from '../contract-values'
 import { json, table } from '../output'
 import { findConnection } from './find-connection'
 
