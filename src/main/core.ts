@@ -26,6 +26,7 @@ import { platformFetch } from './platform/fetch'
 import { pooledRandomBytes } from './platform/random'
 import { watchForSuspend } from './vault/suspend-detector'
 import { vaultHandlers } from './vault/vault-handlers'
+import type { DeriveKey } from './vault/kdf'
 import { createVaultManager, type VaultKdfPolicy, type VaultManager } from './vault/vault-manager'
 
 export interface CoreDependencies {
@@ -51,6 +52,8 @@ export interface CoreDependencies {
   fetch?: Fetch
   /** Defaults to the product's KDF (Argon2id); tests pass weaker settings only for speed. */
   vaultKdf?: VaultKdfPolicy
+  /** A head start on the password KDF (the CLI host); unlock derives itself without one. */
+  deriveKey?: DeriveKey
   /**
    * Hosts with real power events (desktop: powerMonitor) call `vault.hostSuspended()` and set this
    * false; elsewhere a wall-clock-jump detector stands in for them.
@@ -88,6 +91,7 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     keyRandom: dependencies.randomBytes,
     keeper: dependencies.secretKeeper,
     kdf: dependencies.vaultKdf,
+    deriveKey: dependencies.deriveKey,
     nativeBinding: dependencies.sqliteNativeBinding,
     onStateChanged: (state, reason) => events.emit('vault.stateChanged', { state, reason }),
   })

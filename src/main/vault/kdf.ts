@@ -29,6 +29,9 @@ export type KdfChoice =
 /** A choice plus its salt (base64, 32 random bytes): what a header stores. */
 export type KdfDescriptor = KdfChoice & { salt: string }
 
+/** password → the key that wraps the vault key; deriveKeyFromPassword unless a host has a head start. */
+export type DeriveKey = (password: string, descriptor: KdfDescriptor) => Promise<Buffer>
+
 /** The weakest settings a header may ask for, per algorithm. */
 export interface KdfMinimum {
   argon2id: Argon2idParams

@@ -11,6 +11,7 @@ import {
   PRODUCT_KDF_CHOICE,
   PRODUCT_KDF_MINIMUM,
   serializeKdf,
+  type DeriveKey,
   type KdfChoice,
   type KdfDescriptor,
   type KdfMinimum,
@@ -58,6 +59,7 @@ export function createPasswordWrapping(
   policy: VaultKdfPolicy,
   random: RandomBytes,
   vaultPath: string,
+  deriveKey: DeriveKey = deriveKeyFromPassword,
 ): PasswordWrapping {
   function readDescriptor(header: VaultHeader): KdfDescriptor {
     try {
@@ -76,7 +78,7 @@ export function createPasswordWrapping(
   return {
     async wrap(password, vaultKey, keyVersion) {
       const descriptor = newKdfDescriptor(policy.params, random)
-      const wrappingKey = await deriveWrappingKey(password, descriptor)
+      const wrappingKey = await deriveWrappingKey(deriveKey, password, descriptor)
       try {
         const wrapped = seal({
           subkey: wrappingKey,
@@ -92,7 +94,7 @@ export function createPasswordWrapping(
       }
     },
     async unwrap(password, header) {
-      const wrappingKey = await deriveWrappingKey(password, readDescriptor(header))
+      const wrappingKey = await deriveWrappingKey(deriveKey, password, readDescriptor(header))
       try {
         return open({
           subkey: wrappingKey,
@@ -124,8 +126,12 @@ function describeKdf(choice: KdfChoice): string {
   return `${choice.algorithm} ${params}`
 }
 
-async function deriveWrappingKey(password: string, descriptor: KdfDescriptor): Promise<Buffer> {
-  const derived = await deriveKeyFromPassword(password, descriptor)
+async function deriveWrappingKey(
+  deriveKey: DeriveKey,
+  password: string,
+  descriptor: KdfDescriptor,
+): Promise<Buffer> {
+  const derived = await deriveKey(password, descriptor)
   const wrappingKey = deriveSubkey(derived, 'key-wrap-password')
   derived.fill(0)
   return wrappingKey

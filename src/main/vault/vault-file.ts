@@ -6,8 +6,9 @@ import { readHeader, type VaultHeader } from './header'
 import type { Migration } from './migrations'
 import { acquireOwnerLock, type OwnerLock } from './owner-lock'
 import { createVaultDatabase, openVaultDatabase } from './store'
+import { VAULT_FILE_NAME } from './vault-file-name'
 
-export const VAULT_FILE_NAME = 'vault.sqlite'
+export { VAULT_FILE_NAME }
 
 export interface VaultFileOptions {
   dataDir: string

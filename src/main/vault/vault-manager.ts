@@ -17,6 +17,7 @@ import {
   VAULT_FORMAT_VERSION,
 } from './header'
 import { createIdleLock } from './idle-lock'
+import type { DeriveKey } from './kdf'
 import { cacheKeychainAvailability } from './keychain-availability'
 import { createKeychainWrapping } from './keychain-wrap'
 import type { Migration } from './migrations'
@@ -51,6 +52,8 @@ export interface VaultManagerDependencies {
   keeper: SecretKeeper
   /** Product default PRODUCT_KDF_POLICY; tests pass weaker parameters only for speed. */
   kdf?: VaultKdfPolicy
+  /** A host's head start on the KDF (the CLI, kdf-head-start.ts); unlock derives itself otherwise. */
+  deriveKey?: DeriveKey
   nativeBinding?: string
   /** The schema steps; tests of a future migration pass their own list. */
   migrations?: readonly Migration[]
@@ -106,7 +109,12 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
   const file = openVaultFile(deps)
   const { path } = file
   const keyRandom = deps.keyRandom ?? ((size: number) => randomBytes(size))
-  const passwordWrapping = createPasswordWrapping(deps.kdf ?? PRODUCT_KDF_POLICY, deps.random, path)
+  const passwordWrapping = createPasswordWrapping(
+    deps.kdf ?? PRODUCT_KDF_POLICY,
+    deps.random,
+    path,
+    deps.deriveKey,
+  )
   const keychainWrapping = createKeychainWrapping(deps.keeper, keyRandom, path)
   const keychainAvailability = cacheKeychainAvailability(deps.keeper, deps.clock)
   const idleLock = createIdleLock({

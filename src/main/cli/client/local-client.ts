@@ -3,6 +3,7 @@ import type { SecretKeeper } from '../../adapters/secret-keeper'
 import { APP_VERSION } from '../../app/version'
 import { createCore, type LatchkeyCore } from '../../core'
 import { createStderrLogger, silentLogger } from '../../platform/logger'
+import type { DeriveKey } from '../../vault/kdf'
 import type { VaultKdfPolicy } from '../../vault/vault-manager'
 import { promptHidden } from '../terminal/prompt'
 import type { VaultClient } from './vault-client'
@@ -13,6 +14,8 @@ export interface LocalVaultOptions {
   secretKeeper: SecretKeeper
   /** Test-only weak scrypt; the program's entry never sets it, so no flag or variable reaches it. */
   vaultKdf?: VaultKdfPolicy
+  /** The KDF started before this module loaded (open-client's head start). */
+  deriveKey?: DeriveKey
 }
 
 /** This process opens the vault itself (nothing else holds it): the one-owner rule applies to it too. */
@@ -25,6 +28,7 @@ export function openLocalVault(options: LocalVaultOptions): VaultClient & { core
     // Sign-ins need the app; a CLI run opens no browser.
     openExternal: null,
     vaultKdf: options.vaultKdf,
+    deriveKey: options.deriveKey,
     // A command lives for moments; a clock jump is no suspend here.
     detectSuspendByClock: false,
   })

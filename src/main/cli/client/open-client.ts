@@ -1,4 +1,5 @@
 import type { SecretKeeper } from '../../adapters/secret-keeper'
+import type { DeriveKey } from '../../vault/kdf'
 import type { VaultKdfPolicy } from '../../vault/vault-manager'
 import { terminalIdentity } from '../terminal/terminal-key'
 import { connectToApp } from './channel-client'
@@ -27,13 +28,15 @@ export async function openClient(options: OpenClientOptions): Promise<VaultClien
     onWaiting: () => options.say('Waiting for you to approve this terminal in the Latchkey app…'),
   })
   if (app) return app
-  // Loaded only here: the app's session needs no SQLite, scrypt or keychain, and each costs start-up time.
+  const deriveKey = options.unlock ? await kdfHeadStart(options) : undefined
+  // Loaded only here: the app's session needs no SQLite, KDF or keychain, and each costs start-up time.
   const { openLocalVault, unlockLocalVault } = await import('./local-client')
   const local = openLocalVault({
     dataDir: options.dataDir,
     env: options.env,
     secretKeeper: await options.secretKeeper(),
     vaultKdf: options.vaultKdf,
+    deriveKey,
   })
   try {
     if (options.unlock) await unlockLocalVault(local, options.env)
@@ -42,4 +45,17 @@ export async function openClient(options: OpenClientOptions): Promise<VaultClien
     await local.close()
     throw error
   }
+}
+
+/**
+ * With LATCHKEY_PASSWORD the password is known before the vault's code has loaded: its KDF starts
+ * now, on libuv's threads, and runs while the main thread loads the core and opens the file.
+ */
+async function kdfHeadStart(options: OpenClientOptions): Promise<DeriveKey | undefined> {
+  const password = options.env.LATCHKEY_PASSWORD
+  if (!password) return undefined
+  const { startKeyDerivation } = await import('../../vault/kdf-head-start')
+  const { PRODUCT_KDF_MINIMUM } = await import('../../vault/kdf')
+  const minimum = options.vaultKdf?.minimum ?? PRODUCT_KDF_MINIMUM
+  return startKeyDerivation({ dataDir: options.dataDir, password, minimum }) ?? undefined
 }
