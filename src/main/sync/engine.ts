@@ -20,6 +20,13 @@ import { pullRemote } from './pull'
 import { pushOutbox } from './push'
 import type { RemotesService } from './remotes-service'
 import type { RunContext } from './run-context'
+import {
+  deadlineError,
+  RUN_ABANDON_GRACE_MS,
+  RUN_DEADLINE_MS,
+  runWithDeadline,
+  type Deadline,
+} from './run-deadline'
 import { createSyncRepository, type RemoteStatusRow, type SyncRepository } from './sync-repository'
 
 /** How often an idle, healthy remote is pulled for changes made elsewhere. */
@@ -40,6 +47,8 @@ export interface SyncEngineDependencies {
   /** A test swaps in clients that count or fail; the product builds H3's dialect clients. */
   createClient?: (target: RemoteTarget) => RemoteClient
   timeoutMs?: number
+  /** How long one run may take before it ends as failed; RUN_DEADLINE_MS in the product. */
+  runDeadlineMs?: number
 }
 
 interface Running {
@@ -56,6 +65,7 @@ interface Running {
 export function createSyncEngine(dependencies: SyncEngineDependencies) {
   const { events, clock } = dependencies
   const jitter = dependencies.jitter ?? Math.random
+  const runDeadlineMs = dependencies.runDeadlineMs ?? RUN_DEADLINE_MS
   const withVault = createRepositoryAccess(dependencies.session, createSyncRepository)
   const running = new Map<string, Running>()
   const timers = new Map<string, unknown>()
@@ -90,32 +100,60 @@ export function createSyncEngine(dependencies: SyncEngineDependencies) {
     if (existing) return existing.promise
     clearTimer(remoteId)
     const controller = new AbortController()
-    const promise = execute(remoteId, controller, manual).finally(() => {
-      running.delete(remoteId)
-      publishStatus(remoteId)
-      // Edits made while this run was out wait for the next one, soon.
-      if (waitingEntries(remoteId) > 0) pushSoon()
-    })
-    running.set(remoteId, { controller, promise })
+    const startedMs = clock.now()
+    const entry: Running = {
+      controller,
+      promise: runWithDeadline({
+        clock,
+        ms: runDeadlineMs,
+        graceMs: RUN_ABANDON_GRACE_MS,
+        controller,
+        work: (deadline) => execute(remoteId, controller, manual, deadline, startedMs),
+        whenAbandoned: () => deadlineFailure(remoteId, startedMs),
+      }).finally(() => {
+        // A run left behind at its deadline may settle much later, when another run holds the slot.
+        if (running.get(remoteId) !== entry) return
+        running.delete(remoteId)
+        publishStatus(remoteId)
+        // Edits made while this run was out wait for the next one, soon.
+        if (waitingEntries(remoteId) > 0) pushSoon()
+      }),
+    }
+    const { promise } = entry
+    running.set(remoteId, entry)
     publishStatus(remoteId)
     return promise
+  }
+
+  function emptySummary(remoteId: string): SyncRunSummary {
+    return { remoteId, pushed: 0, pulled: 0, conflicts: 0, failed: 0, cancelled: false, error: null }
+  }
+
+  /** A run past its deadline ends as failed (and retries with backoff), never as a person's Cancel. */
+  function deadlineFailure(remoteId: string, startedMs: number): SyncRunSummary {
+    const summary = emptySummary(remoteId)
+    const error = deadlineError(remoteNameOf(remoteId), runDeadlineMs)
+    summary.error = syncFailureOf(error, clock.now())
+    recordFailure(remoteId, startedMs, summary.error, error)
+    return summary
+  }
+
+  function remoteNameOf(remoteId: string): string {
+    try {
+      return dependencies.remotes.get(remoteId).name
+    } catch {
+      return remoteId
+    }
   }
 
   async function execute(
     remoteId: string,
     controller: AbortController,
     manual: boolean,
+    deadline: Deadline,
+    startedMs: number,
   ): Promise<SyncRunSummary> {
-    const summary: SyncRunSummary = {
-      remoteId,
-      pushed: 0,
-      pulled: 0,
-      conflicts: 0,
-      failed: 0,
-      cancelled: false,
-      error: null,
-    }
-    const startedMs = clock.now()
+    const summary = emptySummary(remoteId)
     try {
       const client = clientFor(dependencies.remotes.target(remoteId))
       const context = contextFor(remoteId, client, controller.signal)
@@ -125,8 +163,12 @@ export function createSyncEngine(dependencies: SyncEngineDependencies) {
       const pushed = await pushOutbox(context, { retryStopped: manual })
       summary.pushed = pushed.pushed
       summary.failed = pushed.failed
+      if (deadline.abandoned()) return summary
       recordSuccess(remoteId, startedMs)
     } catch (error) {
+      // Answered for already, when the deadline's grace ran out.
+      if (deadline.abandoned()) return summary
+      if (deadline.expired()) return deadlineFailure(remoteId, startedMs)
       if (controller.signal.aborted || (isRemoteError(error) && error.kind === 'cancelled')) {
         summary.cancelled = true
       } else {

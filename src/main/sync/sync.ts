@@ -23,6 +23,7 @@ export interface SyncDependencies {
   createClient?: (target: RemoteTarget) => RemoteClient
   jitter?: () => number
   timeoutMs?: number
+  runDeadlineMs?: number
 }
 
 /**
@@ -49,6 +50,7 @@ export function createSync(dependencies: SyncDependencies) {
     clock,
     fetch: dependencies.fetch,
     jitter: dependencies.jitter,
+    runDeadlineMs: dependencies.runDeadlineMs,
     newConnectionId: (nowMs) => newConnectionId(dependencies.random, nowMs),
     connection: dependencies.connection,
     createClient: clientFor,

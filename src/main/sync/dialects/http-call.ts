@@ -100,7 +100,7 @@ export function createHttpCall(target: RemoteTarget, deps: RemoteClientDeps): Ht
     const signal = exchange.signal
     const failed = (error: unknown): RemoteError => {
       if (options.signal.aborted) return cancelled()
-      if (timedOut) return networkError(error, host, 'timeout')
+      if (timedOut) return timeout(host, timeoutMs)
       return networkError(error, host)
     }
     try {
@@ -158,6 +158,16 @@ export function cancelled(): RemoteError {
     kind: 'cancelled',
     appCode: 'REMOTE_UNAVAILABLE',
     message: 'The sync was cancelled.',
+  })
+}
+
+/** Names the server and the time it had: a run's error says which remote went quiet. */
+export function timeout(host: string, timeoutMs: number): RemoteError {
+  const seconds = Math.max(1, Math.round(timeoutMs / 1000))
+  return new RemoteError({
+    kind: 'timeout',
+    appCode: 'REMOTE_UNAVAILABLE',
+    message: `“${host}” did not answer within ${seconds} s.`,
   })
 }
 
