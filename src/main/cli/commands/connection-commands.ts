@@ -20,7 +20,7 @@ import { validationError } from '../../../shared/errors'
 import type { VaultClient } from '../client/vault-client'
 import type { CliContext } from '../context'
 import { details, json, progress, table } from '../output'
-import { defaultFieldOf, fieldOf, findConnection } from './find-connection'
+import { defaultFieldOf, fieldOf, findConnection, revealConnection } from './find-connection'
 
 const whole = (name: string) => (value: string) => {
   const number = Number(value)
@@ -173,9 +173,8 @@ export function registerConnectionCommands(program: Command, context: CliContext
     .option('--json', 'the whole value as JSON instead')
     .action(async (id: string, options: { field?: string; json?: boolean }) => {
       await context.withVault('reveal', async (client) => {
-        const connection = await findConnection(client, id)
-        const { value } = await client.call('connections.reveal', { id: connection.id })
-        context.stdout.write(options.json ? json(value) : fieldOf(connection.id, value, options.field))
+        const { id: connectionId, value } = await revealConnection(client, id)
+        context.stdout.write(options.json ? json(value) : fieldOf(connectionId, value, options.field))
       })
     })
 

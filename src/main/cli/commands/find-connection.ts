@@ -33,6 +33,24 @@ export async function findConnection(client: VaultClient, idOrExternalId: string
 
 const SLICE = 500
 
+/**
+ * A connection's value by its id, else by its externalId. By id (what scripts pass) it is one call,
+ * the audited reveal itself: each call through the app's channel is a round trip. Only an unknown
+ * connection falls back to the externalId search; any other refusal is the answer.
+ */
+export async function revealConnection(
+  client: VaultClient,
+  idOrExternalId: string,
+): Promise<{ id: string; value: ConnectionValue }> {
+  try {
+    return await client.call('connections.reveal', { id: idOrExternalId })
+  } catch (error) {
+    if (!isAppError(error, 'ENTITY_NOT_FOUND') || error.params.entityType !== 'app_connection') throw error
+  }
+  const connection = await findConnection(client, idOrExternalId)
+  return client.call('connections.reveal', { id: connection.id })
+}
+
 /** The field a secret reference means when it names none: the one secret of the type. */
 export function defaultFieldOf(type: ConnectionValue['type']): string | null {
   switch (type) {

@@ -5,7 +5,7 @@ import type { Command } from 'commander-v14'
 import { validationError } from '../../../shared/errors'
 import type { CliContext } from '../context'
 import { parseEnvFlag, parseEnvTemplate, type EnvEntry } from './env-template'
-import { fieldOf, findConnection } from './find-connection'
+import { fieldOf, revealConnection } from './find-connection'
 
 export function registerRunCommand(program: Command, context: CliContext): void {
   program
@@ -30,9 +30,8 @@ export function registerRunCommand(program: Command, context: CliContext): void 
             resolved[entry.name] = entry.value
             continue
           }
-          const connection = await findConnection(client, entry.connection)
-          const { value } = await client.call('connections.reveal', { id: connection.id })
-          resolved[entry.name] = fieldOf(connection.id, value, entry.field)
+          const { id, value } = await revealConnection(client, entry.connection)
+          resolved[entry.name] = fieldOf(id, value, entry.field)
         }
         return resolved
       })
