@@ -10,7 +10,8 @@ import type {
 import { defaultOrderOf } from '../../../shared/contract/connections'
 import type { AppError } from '../../../shared/errors'
 import { api, asAppError } from './api'
-import { handleLockedError } from './vault-store'
+import { firstPageLanded as letOthersAsk, forgetFirstPage } from './first-page'
+import { handleLockedError, useVaultStore } from './vault-store'
 
 /** What the filter bar edits. Empty strings mean "any"; the query sends only what is set. */
 export interface ConnectionFilters {
@@ -74,6 +75,8 @@ interface QueryStore {
   noteRange(start: number, end: number): void
   /** Drops the cache and refetches the current window (after a change, or an event from main). */
   invalidate(): void
+  /** The list is shown: uses the first page asked at unlock if nothing changed since, else refetches. */
+  enter(): void
 }
 
 // Rows live outside React state: a Map of pages replaced per fetch keeps 100k rows out of renders.
@@ -146,6 +149,7 @@ export const useConnectionsQuery = create<QueryStore>()((set, get) => {
           error: null,
         }))
         if (askAgain.delete(page) && inView(page)) fetchPage(page)
+        if (page === 0) letOthersAsk()
       })
       .catch((failure: unknown) => {
         if (query !== asked) return
@@ -153,6 +157,7 @@ export const useConnectionsQuery = create<QueryStore>()((set, get) => {
         askAgain.delete(page)
         handleLockedError(failure)
         set({ status: 'error', error: asAppError(failure) })
+        letOthersAsk()
       })
   }
 
@@ -169,6 +174,47 @@ export const useConnectionsQuery = create<QueryStore>()((set, get) => {
     set((s) => ({ filters, generation: s.generation + 1, version: s.version + 1 }))
     get().ensureRange(lastRange[0], lastRange[1])
   }
+
+  // The first page is asked the moment the vault opens, before the shell mounts and asks for
+  // everything else (settings, sync, remotes, the CLI's requests): main answers one request at a
+  // time and a browser opens few connections to one host, so what is asked first is answered first.
+  // The list's `enter` then uses it unless a change was announced in between.
+  let prefetched = false
+  let stopWatchingEarly: (() => void) | null = null
+
+  // A lock drops the rows: the next unlock paints the vault as it is then, not the list from before
+  // the lock (and no connection's name waits in the renderer while the vault is locked).
+  function forget(): void {
+    pages.clear()
+    stalePages = new Map()
+    query += 1
+    inFlight.clear()
+    askAgain.clear()
+    lastRange = [0, PAGE_SIZE - 1]
+    prefetched = false
+    stopWatchingEarly?.()
+    stopWatchingEarly = null
+    forgetFirstPage()
+    set((s) => ({
+      total: null,
+      generation: s.generation + 1,
+      version: s.version + 1,
+      status: 'idle',
+      error: null,
+    }))
+  }
+
+  useVaultStore.subscribe((now, before) => {
+    const unlocked = now.state === 'unlocked'
+    if (unlocked === (before.state === 'unlocked')) return
+    forget()
+    if (!unlocked) return
+    prefetched = true
+    stopWatchingEarly = api().on('connections.changed', () => {
+      prefetched = false
+    })
+    get().ensureRange(lastRange[0], lastRange[1])
+  })
 
   return {
     filters: EMPTY_FILTERS,
@@ -209,6 +255,12 @@ export const useConnectionsQuery = create<QueryStore>()((set, get) => {
       lastRange = [start, end]
     },
     invalidate: () => restart(get().filters, true, true),
+    enter: () => {
+      stopWatchingEarly?.()
+      stopWatchingEarly = null
+      if (prefetched) prefetched = false
+      else get().invalidate()
+    },
   }
 })
 

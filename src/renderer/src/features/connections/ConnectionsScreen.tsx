@@ -1,6 +1,8 @@
 import { useEffect } from 'react'
 import { querySelectors, useConnectionsQuery } from '../../stores/connections-query-store'
+import { followConnectionChanges } from '../../stores/connection-changes'
 import { useFacetsStore } from '../../stores/facets-store'
+import { afterFirstPage } from '../../stores/first-page'
 import { selectionSelectors, useSelectionStore } from '../../stores/selection-store'
 import { useUiStore } from '../../stores/ui-store'
 import { ConnectionsTable } from './ConnectionsTable'
@@ -51,20 +53,21 @@ function ResultCount() {
 
 export function ConnectionsScreen() {
   const total = useConnectionsQuery(querySelectors.total)
-  const invalidate = useConnectionsQuery((s) => s.invalidate)
+  const enter = useConnectionsQuery((s) => s.enter)
   const loadFacets = useFacetsStore((s) => s.load)
   const openId = useSelectionStore(selectionSelectors.openId)
 
-  // Fetch on entry, and again whenever main reports a change (another window, sync, the CLI).
-  // The pickers' counts follow the same changes.
+  // Fetch on entry, and again whenever main reports a change (another window, sync, the CLI),
+  // coalesced. The pickers' counts follow the same changes, after the first rows are on screen.
   useEffect(() => {
-    invalidate()
-    loadFacets()
-    return window.latchkey.on('connections.changed', () => {
-      invalidate()
-      loadFacets()
-    })
-  }, [invalidate, loadFacets])
+    enter()
+    const cancelFacets = afterFirstPage(loadFacets)
+    const stopFollowing = followConnectionChanges()
+    return () => {
+      cancelFacets()
+      stopFollowing()
+    }
+  }, [enter, loadFacets])
 
   return (
     <div className={openId ? 'connections with-detail' : 'connections'}>

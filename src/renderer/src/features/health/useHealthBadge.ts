@@ -1,4 +1,5 @@
 import { useEffect } from 'react'
+import { afterFirstPage } from '../../stores/first-page'
 import { useSettingsStore } from '../../stores/settings-store'
 import { useHealthStore } from './health-store'
 
@@ -11,7 +12,8 @@ const REFRESH_MS = 60_000
 export function useHealthBadge(): number | null {
   useEffect(() => {
     const { load, reset } = useHealthStore.getState()
-    void load()
+    // A summary is a pass over the whole vault in main: after the first rows, not before them.
+    const cancelFirst = afterFirstPage(() => void load())
     let pending: ReturnType<typeof setTimeout> | null = null
     // A batch import announces once, a refresher many times a second: read again at most every 2 s
     // (a summary is one scan of the vault, ~0.3 s at 100k connections).
@@ -28,6 +30,7 @@ export function useHealthBadge(): number | null {
       if (now.settings.expiringSoonDays !== before.settings.expiringSoonDays) soon()
     })
     return () => {
+      cancelFirst()
       offChanged()
       offSettings()
       clearInterval(timer)
