@@ -104,8 +104,19 @@ DROP TABLE IF EXISTS ${NOTES};
 `
 
 const ENTRY_COLUMNS = `c.id, c.display_name, c.piece_name, c.status, c.scope, c.remote_key, c.created_ms,
-  c.updated_ms, ifnull(c.token_expires_ms, ${NO_EXPIRY})`
-type EntryRow = [string, string, string, ConnectionStatus, ConnectionScope, string, number, number, number]
+  c.updated_ms, ifnull(c.token_expires_ms, ${NO_EXPIRY}), c.rowid`
+type EntryRow = [
+  string,
+  string,
+  string,
+  ConnectionStatus,
+  ConnectionScope,
+  string,
+  number,
+  number,
+  number,
+  number,
+]
 
 // By id, not rowid: exact whatever the rowids are (a rowid past 2^53 is not), and ids begin with
 // their creation time, so id order mostly follows the table's own.
@@ -294,6 +305,7 @@ function entryOf(row: EntryRow, projectIds: readonly string[] | undefined): List
     updatedMs: row[7],
     expiryKey: row[8],
     projectIds: projectIds ?? [],
+    rowid: row[9],
   }
 }
 

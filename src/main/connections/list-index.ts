@@ -25,6 +25,11 @@ export interface ListEntry {
   /** The token's expiry, NO_EXPIRY when it has none: what the expiry sort and its cursor compare. */
   expiryKey: number
   projectIds: readonly string[]
+  /**
+   * Its rowid, when exact in a double: a page reads its rows by rowid, one B-tree step each, not
+   * two through the id index (page-rows.ts checks the id it finds there).
+   */
+  rowid?: number | undefined
 }
 
 export interface ListIndex {
@@ -46,6 +51,8 @@ export interface ListIndex {
   existsBeyond(filter: ListFilter, direction: CursorDirection, position: CursorPosition): boolean
   /** Ids [offset, offset + limit) of the filtered, sorted list, and how many match in all. */
   slice(filter: ListFilter, offset: number, limit: number): { total: number; ids: string[] }
+  /** The rowid each id was last read at, NaN when unknown: where page-rows.ts looks first. */
+  rowidsOf(ids: readonly string[]): number[]
   /** Pieces, projects and remotes with their counts (one pass, kept until the next change). */
   facets(): ConnectionFacets
   /** What it keeps between queries, for tests. */
@@ -139,6 +146,7 @@ export function createListIndex(): ListIndex {
   let created = new Float64Array(0)
   let updated = new Float64Array(0)
   let expiry = new Float64Array(0)
+  let rowids = new Float64Array(0)
   const projectsOf: (readonly string[] | undefined)[] = []
   const pieceCodes = new Map<string, number>()
   const remoteCodes = new Map<string, number>()
@@ -147,6 +155,8 @@ export function createListIndex(): ListIndex {
   let facets: ConnectionFacets | null = null
   const orders = new Map<ListSort, Int32Array>()
   const slices = new Map<string, Int32Array>()
+  /** Where sliceOf gathers matches before copying them out. */
+  let scratch = new Int32Array(0)
   /** Per name search and per project: 1 for each slot that matches; kept up to date by apply. */
   const nameHits = new Map<string, Uint8Array>()
   const projectHits = new Map<string, Uint8Array>()
@@ -168,6 +178,7 @@ export function createListIndex(): ListIndex {
     created = widen(created, (n) => new Float64Array(n))
     updated = widen(updated, (n) => new Float64Array(n))
     expiry = widen(expiry, (n) => new Float64Array(n))
+    rowids = widen(rowids, (n) => new Float64Array(n))
   }
 
   function codeOf(codes: Map<string, number>, value: string): number {
@@ -201,6 +212,7 @@ export function createListIndex(): ListIndex {
     created[slot] = entry.createdMs
     updated[slot] = entry.updatedMs
     expiry[slot] = entry.expiryKey
+    rowids[slot] = entry.rowid !== undefined && Number.isSafeInteger(entry.rowid) ? entry.rowid : NaN
     projectsOf[slot] = entry.projectIds.length > 0 ? entry.projectIds : undefined
   }
 
@@ -287,6 +299,7 @@ export function createListIndex(): ListIndex {
    */
   function reorder(order: Int32Array, changedSlots: readonly number[], sort: ListSort): Int32Array {
     const compare = slotComparators[sort]
+    if (changedSlots.length <= FEW_CHANGES && reorderInPlace(order, changedSlots, compare)) return order
     let kept: Int32Array
     if (changedSlots.length <= FEW_CHANGES) {
       kept = order.slice()
@@ -327,6 +340,39 @@ export function createListIndex(): ListIndex {
     return next
   }
 
+  /**
+   * A few rows that were in the order and still are (an update, the common write): taken out and
+   * put back within the same array, so a write costs a few memory moves, not three fresh copies of
+   * every order (each copy also external memory the garbage collector counts). False, untouched,
+   * when the order's length would change.
+   */
+  function reorderInPlace(
+    order: Int32Array,
+    changedSlots: readonly number[],
+    compare: (a: number, b: number) => number,
+  ): boolean {
+    if (changedSlots.some((slot) => alive[slot] !== 1 || order.indexOf(slot) < 0)) return false
+    let length = order.length
+    for (const slot of changedSlots) {
+      const at = order.subarray(0, length).indexOf(slot)
+      order.copyWithin(at, at + 1, length)
+      length -= 1
+    }
+    for (const slot of changedSlots) {
+      let low = 0
+      let high = length
+      while (low < high) {
+        const middle = (low + high) >>> 1
+        if (compare(order[middle]!, slot) < 0) low = middle + 1
+        else high = middle
+      }
+      order.copyWithin(low + 1, low, length)
+      order[low] = slot
+      length += 1
+    }
+    return true
+  }
+
   // ---- filters ----
 
   /** Re-tests the changed slots in every kept name and project bitmap (dropped if the arrays grew). */
@@ -345,10 +391,33 @@ export function createListIndex(): ListIndex {
     const needle = foldCase(text)
     return remembered(nameHits, needle, NAMES_KEPT, () => {
       const hits = new Uint8Array(capacity)
-      for (let slot = 0; slot < used; slot += 1)
-        if (alive[slot] && folded[slot]!.includes(needle)) hits[slot] = 1
+      const within = narrowestContaining(needle)
+      if (within) {
+        for (let slot = 0; slot < used; slot += 1)
+          if (within[slot] === 1 && folded[slot]!.includes(needle)) hits[slot] = 1
+      } else {
+        for (let slot = 0; slot < used; slot += 1)
+          if (alive[slot] && folded[slot]!.includes(needle)) hits[slot] = 1
+      }
       return hits
     })
+  }
+
+  /**
+   * The kept matches of the longest earlier search found inside `needle`: a name holding "pro" holds
+   * "pr", so typing one more letter tests only the names the last keystroke matched, not every name
+   * (the first search for a new prefix was most of a keystroke's time).
+   */
+  function narrowestContaining(needle: string): Uint8Array | null {
+    let best: Uint8Array | null = null
+    let bestLength = -1
+    for (const [kept, hits] of nameHits) {
+      if (kept.length > bestLength && hits.length === capacity && needle.includes(kept)) {
+        best = hits
+        bestLength = kept.length
+      }
+    }
+    return best
   }
 
   function projectMembers(projectId: string): Uint8Array {
@@ -433,18 +502,47 @@ export function createListIndex(): ListIndex {
     return found
   }
 
+  /**
+   * The one bitmap a filter tests when it is only a name search or only a project (typing into the
+   * search box): the pass then reads that bitmap alone, with no per-row call.
+   */
+  function soleBitmapOf(filter: ListFilter): Uint8Array | null {
+    const others =
+      filter.pieceName !== undefined ||
+      filter.status !== undefined ||
+      filter.scope !== undefined ||
+      filter.remoteId !== undefined ||
+      filter.expiry !== undefined
+    if (others || (filter.displayName === undefined) === (filter.projectId === undefined)) return null
+    return filter.displayName !== undefined
+      ? namesMatching(filter.displayName)
+      : projectMembers(filter.projectId!)
+  }
+
   /** Every matching slot in the filter's sort order. */
   function sliceOf(filter: ListFilter): Int32Array {
     return remembered(slices, JSON.stringify(filter), SLICES_KEPT, () => {
-      const test = matcher(filter)
-      if (test === null) return new Int32Array(0)
+      const sole = soleBitmapOf(filter)
+      const test = sole ? null : matcher(filter)
+      if (!sole && test === null) return new Int32Array(0)
       const order = orderFor(filter.sort)
-      const matching = new Int32Array(order.length)
+      // Gathered in one buffer kept between calls, then copied at its length: a fresh buffer the
+      // size of the list per search was garbage for the collector on every keystroke.
+      if (scratch.length < order.length) scratch = new Int32Array(capacity)
+      const matching = scratch
+      const backwards = reversed(filter)
+      const last = order.length - 1
       let at = 0
-      if (reversed(filter)) {
-        for (let i = order.length - 1; i >= 0; i -= 1) if (test(order[i]!)) matching[at++] = order[i]!
+      if (sole) {
+        for (let i = 0; i <= last; i += 1) {
+          const slot = order[backwards ? last - i : i]!
+          if (sole[slot] === 1) matching[at++] = slot
+        }
       } else {
-        for (let i = 0; i < order.length; i += 1) if (test(order[i]!)) matching[at++] = order[i]!
+        for (let i = 0; i <= last; i += 1) {
+          const slot = order[backwards ? last - i : i]!
+          if (test!(slot)) matching[at++] = slot
+        }
       }
       return matching.slice(0, at)
     })
@@ -533,6 +631,11 @@ export function createListIndex(): ListIndex {
       for (let i = offset; i < end; i += 1) page.push(ids[matching[i]!]!)
       return { total: matching.length, ids: page }
     },
+    rowidsOf: (wanted) =>
+      wanted.map((id) => {
+        const slot = slotOf.get(id)
+        return slot === undefined ? NaN : rowids[slot]!
+      }),
     facets: () => (facets ??= countFacets()),
     stats: () => ({ size: live, orders: orders.size, slices: slices.size, names: nameHits.size }),
   }

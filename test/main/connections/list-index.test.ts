@@ -122,6 +122,8 @@ describe('the list in memory', () => {
           // Orders and filters built before the changes, so apply must keep them up to date.
           for (const sort of LIST_SORTS) walkAll(index, { sort, order: defaultOrderOf(sort) }, latest)
           index.slice({ sort: 'updated', order: 'desc', displayName: 's', projectId: 'p1' }, 0, 5)
+          // A longer search is narrowed from the kept matches of a shorter one inside it.
+          index.slice({ sort: 'updated', order: 'desc', displayName: 'sl' }, 0, 5)
           index.facets()
           for (const batch of batches) {
             const ids = [...latest.keys()]
@@ -136,6 +138,10 @@ describe('the list in memory', () => {
           const filters: Omit<ListFilter, 'sort' | 'order'>[] = [
             {},
             { displayName: 's', projectId: 'p1' },
+            { displayName: 's' },
+            { displayName: 'sl' },
+            { displayName: 'ack' },
+            { projectId: 'p1' },
             { status: ['ERROR', 'MISSING'], remoteId: null },
             { pieceName: 'gmail', scope: 'PLATFORM', remoteId: 'remote_a' },
             { projectId: 'p2' },
@@ -160,6 +166,37 @@ describe('the list in memory', () => {
         },
       ),
       { numRuns: 150 },
+    )
+  })
+
+  it('moves a few updated rows within each order as a fresh build places them', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.tuple(fc.nat(59), entryArbitrary), { minLength: 1, maxLength: 8 }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        (updates) => {
+          const ids = Array.from({ length: 60 }, (_, i) => `conn_${String(i).padStart(2, '0')}`)
+          const latest = new Map<string, ListEntry>()
+          const start = fc.sample(entryArbitrary, { numRuns: 60, seed: 7 })
+          ids.forEach((id, i) => latest.set(id, { ...start[i]!, id }))
+          const index = createListIndex()
+          index.apply([...latest.values()], [])
+          for (const sort of LIST_SORTS) walkAll(index, { sort, order: defaultOrderOf(sort) }, latest)
+          // Rows that stay: the same number in every order before and after, so they move in place.
+          for (const batch of updates) {
+            const put = batch.map(([n, entry]) => ({ ...entry, id: ids[n]! }))
+            index.apply(put, [])
+            put.forEach((entry) => latest.set(entry.id, entry))
+          }
+          for (const sort of LIST_SORTS) {
+            const filter = { sort, order: defaultOrderOf(sort) }
+            expect(walkAll(index, filter, latest)).toEqual(modelOf([...latest.values()], filter))
+          }
+        },
+      ),
+      { numRuns: 100 },
     )
   })
 
