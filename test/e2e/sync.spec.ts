@@ -108,6 +108,9 @@ test('adding a remote: a wrong key is refused in words, the right one connects, 
   await expect(toasts(pageA)).toContainText('Added “Team AP”.')
   await expect(remoteCard(pageA, 'Team AP')).toContainText('Activepieces')
   await expect(remoteCard(pageA, 'Team AP')).toContainText(server.url)
+  // The new remote syncs by itself; the header comes back to "Sync now" when that run ends (a status
+  // answer that overtook the run's "finished" event once kept it at "Syncing…").
+  await expect(indicator(pageA).getByRole('button', { name: 'Sync now' })).toBeVisible()
 })
 
 test('a sync pulls the team’s connections; their secrets are shown as held remotely', async () => {
