@@ -58,16 +58,23 @@ export function hashEntry(entry: Omit<AuditRow, 'hash' | 'mac'>): string {
 }
 
 export function canonicalDetails(details: Details | undefined): string {
-  const sorted: Details = {}
-  for (const key of Object.keys(details ?? {}).sort()) {
-    const value = details![key]!
+  if (details === undefined) return '{}'
+  // Writers list their details in key order almost always: then the object already is its
+  // canonical form and one stringify does, without a sorted copy per entry of a batch.
+  const keys = Object.keys(details)
+  let sorted = true
+  for (let index = 0; index < keys.length; index += 1) {
+    const value = details[keys[index]!]!
     const type = typeof value
     if (value !== null && type !== 'string' && type !== 'number' && type !== 'boolean') {
       throw new Error('Audit details hold only strings, numbers, booleans and null.')
     }
-    sorted[key] = value
+    if (index > 0 && !(keys[index - 1]! < keys[index]!)) sorted = false
   }
-  return JSON.stringify(sorted)
+  if (sorted) return JSON.stringify(details)
+  const copy: Details = {}
+  for (const key of keys.sort()) copy[key] = details[key]!
+  return JSON.stringify(copy)
 }
 
 /**
@@ -161,29 +168,35 @@ export function withAuditBatch<T>(db: Database.Database, work: () => T): T {
  * read the same head and fork the chain.
  */
 export function appendAudit(db: Database.Database, atMs: number, record: AuditRecord): void {
+  if (db.inTransaction) appendEntry(db, atMs, record)
+  else db.transaction(appendEntry).immediate(db, atMs, record)
+}
+
+/** One entry, inside a transaction. A plain function, not a closure per entry: a batch appends 500. */
+function appendEntry(db: Database.Database, atMs: number, record: AuditRecord): void {
   const statements = appendStatementsFor(db)
-  const write = () => {
-    const batch = db.inTransaction ? batchHeads.get(db) : undefined
-    const head = batch?.head ?? statements.head.get()
-    const seq = (head?.seq ?? 0) + 1
-    const row: AuditRow = {
-      seq,
-      at_ms: atMs,
-      action: storedText(record.action) as AuditAction,
-      origin: storedText(record.origin),
-      entity_type: storedOrNull(record.entityType),
-      entity_id: storedOrNull(record.entityId),
-      details: canonicalDetails(record.details),
-      prev_hash: head?.hash ?? GENESIS_HASH,
-      hash: '',
-      mac: null,
-    }
-    row.hash = hashEntry(row)
-    // Locked (a failed unlock, before any key exists): the entry waits, unkeyed, for the next unlock.
-    const key = statements.keyed ? auditKeyOf(db) : undefined
-    if (key) row.mac = entryMac(key, row.hash)
-    // Positional: binding by name looks each parameter up on the object, per entry of a batch.
-    const values = [
+  const batch = batchHeads.get(db)
+  const head = batch?.head ?? statements.head.get()
+  const seq = (head?.seq ?? 0) + 1
+  const row: AuditRow = {
+    seq,
+    at_ms: atMs,
+    action: storedText(record.action) as AuditAction,
+    origin: storedText(record.origin),
+    entity_type: storedOrNull(record.entityType),
+    entity_id: storedOrNull(record.entityId),
+    details: canonicalDetails(record.details),
+    prev_hash: head?.hash ?? GENESIS_HASH,
+    hash: '',
+    mac: null,
+  }
+  row.hash = hashEntry(row)
+  // Locked (a failed unlock, before any key exists): the entry waits, unkeyed, for the next unlock.
+  const key = statements.keyed ? auditKeyOf(db) : undefined
+  if (key) row.mac = entryMac(key, row.hash)
+  // Positional: binding by name looks each parameter up on the object, per entry of a batch.
+  if (statements.keyed) {
+    statements.insert.run(
       row.seq,
       row.at_ms,
       row.action,
@@ -194,14 +207,22 @@ export function appendAudit(db: Database.Database, atMs: number, record: AuditRe
       row.prev_hash,
       row.hash,
       row.mac,
-    ] as const
-    if (statements.keyed) statements.insert.run(...values)
-    else (statements.insert as unknown as Database.Statement<unknown[]>).run(...values.slice(0, 9))
-    if (batch) {
-      batch.head = { seq, hash: row.hash }
-      batch.anchorDue ||= key !== undefined
-    } else if (key) writeAnchor(db, key, { seq, hash: row.hash })
+    )
+  } else {
+    ;(statements.insert as unknown as Database.Statement<unknown[]>).run(
+      row.seq,
+      row.at_ms,
+      row.action,
+      row.origin,
+      row.entity_type,
+      row.entity_id,
+      row.details,
+      row.prev_hash,
+      row.hash,
+    )
   }
-  if (db.inTransaction) write()
-  else db.transaction(write).immediate()
+  if (batch) {
+    batch.head = { seq, hash: row.hash }
+    batch.anchorDue ||= key !== undefined
+  } else if (key) writeAnchor(db, key, { seq, hash: row.hash })
 }

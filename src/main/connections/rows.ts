@@ -82,7 +82,12 @@ export interface Related {
   flowIds: Map<string, string[]>
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString()
+/** The last instant formatted: a batch's rows share their created, updated and rotated instants. */
+let lastIso = { ms: NaN, text: '' }
+function iso(ms: number): string {
+  if (ms !== lastIso.ms) lastIso = { ms, text: new Date(ms).toISOString() }
+  return lastIso.text
+}
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms))
 
 /** The contract's connection: never the value, only whether one is stored. */

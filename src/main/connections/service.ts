@@ -40,13 +40,11 @@ import {
   type ListFilter,
 } from './list-query'
 import { createListIndexes, type ListIndexes } from './list-index-source'
-import { readPageRows } from './page-rows'
 import { facetsQueries, facetsOf } from './facets'
 import { pickCopyField } from './copy-field'
 import {
   createConnectionsRepository,
   writtenProjectIds,
-  projectIdsJson,
   writtenRow,
   type ConnectionsRepository,
   type ConnectionWrite,
@@ -102,7 +100,7 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
         : repository
             .all<{ id: string }>(pageIdsQuery(filter, direction, position, input.limit + 1))
             .map((row) => row.id)
-      const { rows, related } = readPageRows(session.db, ids, index ? index.rowidsOf(ids) : null)
+      const rows = rowsInOrder(repository, ids)
       const page = keysetPage({
         rows,
         limit: input.limit,
@@ -115,11 +113,7 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
             : repository.get<{ found: number }>(existsBeyondQuery(filter, way, at))?.found === 1,
         encode: (way, at) => cursors.encode('connections', fingerprint, way, at),
       })
-      return {
-        data: page.rows.map((row) => toConnection(row, related)),
-        next: page.next,
-        previous: page.previous,
-      }
+      return { data: connectionsOf(repository, page.rows), next: page.next, previous: page.previous }
     })
   }
 
@@ -135,8 +129,7 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
               .all<{ id: string }>(sliceIdsQuery(filter, input.offset, input.limit))
               .map((row) => row.id),
           }
-      const { rows, related } = readPageRows(session.db, ids, index ? index.rowidsOf(ids) : null)
-      return { data: rows.map((row) => toConnection(row, related)), total }
+      return { data: connectionsOf(repository, rowsInOrder(repository, ids)), total }
     })
   }
 
@@ -188,10 +181,12 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
     return withVault((session, repository) =>
       session.transaction(() => {
         // One head read for the batch's audit entries: nothing here rolls back part of the batch.
+        // Each remote is looked up once: nothing in the batch removes one.
+        const remotes = new Set<string>()
         const results = withAuditBatch(session.db, () =>
           items.map((item, index) =>
             forItem(index, () =>
-              writeConnection(session, repository, item, values[index]!, 'upsert', origin, nowMs),
+              writeConnection(session, repository, item, values[index]!, 'upsert', origin, nowMs, remotes),
             ),
           ),
         )
@@ -214,8 +209,9 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
     mode: 'upsert' | 'create',
     origin: string,
     nowMs: number,
+    knownRemotes?: Set<string>,
   ): { connection: AppConnection; created: boolean } {
-    const remoteKey = requireRemote(repository, input.remoteId)
+    const remoteKey = requireRemote(repository, input.remoteId, knownRemotes)
     const existing = input.externalId
       ? repository.byNaturalKey(remoteKey, input.pieceName, input.externalId)
       : undefined
@@ -227,6 +223,7 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
       })
     }
     const id = existing?.id ?? newConnectionId(random, nowMs)
+    const projectIds = writtenProjectIds(input.projectIds)
     const write: ConnectionWrite = {
       id,
       // Sealed before the row is written: the value goes into the row, in the same statement.
@@ -245,12 +242,13 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
       syncState: syncStateFor(remoteKey),
       nowMs,
       tokenExpiresMs: value.tokenExpiresMs,
-      projectIds: projectIdsJson(input.projectIds),
+      // As projectIdsJson writes it, from the list the answer shows too.
+      projectIds: JSON.stringify(projectIds),
     }
     if (existing) repository.rewrite(write, existing)
     else repository.insert(write)
     const connection = toConnection(writtenRow(write, existing), {
-      projectIds: new Map([[id, writtenProjectIds(input.projectIds)]]),
+      projectIds: new Map([[id, projectIds]]),
       flowIds: new Map(),
     })
     session.audit({
@@ -258,13 +256,14 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
       origin,
       entityType: ENTITY_TYPE,
       entityId: id,
+      // In key order: the audit log's canonical form as written, with no sorted copy per entry.
       details: {
-        displayName: connection.displayName,
-        pieceName: connection.pieceName,
-        externalId: connection.externalId,
-        type: connection.type,
-        remoteId: connection.remoteId,
         credentialsChanged: true,
+        displayName: connection.displayName,
+        externalId: connection.externalId,
+        pieceName: connection.pieceName,
+        remoteId: connection.remoteId,
+        type: connection.type,
       },
     })
     queueSync(repository, connection, 'upsert', nowMs, seedFieldsOf(connection))
@@ -683,6 +682,18 @@ function soonMsOf(
   return expiringSoonMsOf(readSettings(session.db).expiringSoonDays)
 }
 
+/** The rows of `ids`, in that order. */
+function rowsInOrder(repository: ConnectionsRepository, ids: readonly string[]): ConnectionRow[] {
+  if (ids.length === 0) return []
+  const byId = new Map(repository.byIds(ids).map((row) => [row.id, row]))
+  return ids.flatMap((id) => byId.get(id) ?? [])
+}
+
+function connectionsOf(repository: ConnectionsRepository, rows: ConnectionRow[]): AppConnection[] {
+  const related = repository.related(rows.map((row) => row.id))
+  return rows.map((row) => toConnection(row, related))
+}
+
 function requireRow(repository: ConnectionsRepository, id: string): ConnectionRow {
   const row = repository.byId(id)
   if (!row) throw notFoundError(ENTITY_TYPE, id, 'Connection not found')
@@ -750,15 +761,21 @@ function itemError(error: AppError, index: number): AppError {
   return new AppError(error.code, params)
 }
 
-/** The remote_key for a remoteId, refusing one that names no remote. */
-function requireRemote(repository: ConnectionsRepository, remoteId: string | null): string {
+/** The remote_key for a remoteId, refusing one that names no remote; `known`: ids already found. */
+function requireRemote(
+  repository: ConnectionsRepository,
+  remoteId: string | null,
+  known?: Set<string>,
+): string {
   if (remoteId === null) return ''
+  if (known?.has(remoteId)) return remoteId
   if (!repository.remoteExists(remoteId)) {
     throw new AppError('VALIDATION', {
       message: `There is no remote with the id "${remoteId}".`,
       issues: [{ path: 'remoteId', message: 'No such remote.' }],
     })
   }
+  known?.add(remoteId)
   return remoteId
 }
 
