@@ -21,8 +21,6 @@ export interface SessionDependencies {
   keyVersion: number
   random: RandomBytes
   now: () => number
-  /** Called on every use, so idle auto-lock measures real work, not just the renderer's touches. */
-  onActivity: () => void
 }
 
 /** What the first moments of an unlock vouched for, and what it found wrong; see adoptPending. */
@@ -63,7 +61,6 @@ export function createSession(deps: SessionDependencies): OwnedSession {
 
   const use = (): Database.Database => {
     if (!active) throw vaultLockedError()
-    deps.onActivity()
     return deps.db
   }
   const subkeyFor = (purpose: SecretPurpose): Buffer => {

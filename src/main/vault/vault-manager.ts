@@ -73,7 +73,11 @@ export interface VaultManager {
   setKeychainUnlock(enabled: boolean, origin: string): Promise<VaultStatus>
   lock(reason: LockReason, origin?: string): void
   changePassword(currentPassword: string, newPassword: string, origin: string): Promise<VaultStatus>
-  /** Activity from the person (renderer) resets the idle timer. */
+  /**
+   * Activity from the person resets the idle timer: the renderer reports keys and pointer use, the CLI
+   * channel each command. Background work (token refreshes, sync, list refreshes after them) does
+   * not, or a vault with OAuth connections or a remote would never lock for idleness.
+   */
   touch(): void
   /** The host saw the system suspend or the screen lock; locks when settings.lockOnSuspend. */
   hostSuspended(kind: 'suspend' | 'lock-screen'): void
@@ -168,7 +172,6 @@ export function createVaultManager(deps: VaultManagerDependencies): VaultManager
       keyVersion,
       random: deps.random,
       now: () => deps.clock.now(),
-      onActivity: idleLock.noteActivity,
     })
     unlocked = { vaultKey, owned }
     idleLock.noteActivity()

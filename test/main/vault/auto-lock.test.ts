@@ -189,13 +189,23 @@ describe('idle auto-lock', () => {
     expect(t.events.at(-1)).toEqual(locked('idle'))
   })
 
-  it('counts work through the vault session as activity, and keeps at most one timer pending', async () => {
+  it('counts the person (vault.touch), not background work through the session, and keeps one timer', async () => {
     const t = await harness()
     await t.call('settings.set', { autoLockMinutes: 2 })
     t.clock.advance(MINUTE + 30_000)
+    // What a token refresh, a sync or a list refresh after them does: reads and writes, no person.
     await t.call('connections.list', {})
     for (let i = 0; i < 50; i += 1) insertConnection(t.session, `conn_${i}`, `secret-${i}`)
     expect(t.clock.pendingTimers()).toBe(1)
+    t.clock.advance(30_000 - 1)
+    expect(await t.state()).toBe('unlocked')
+    t.clock.advance(1)
+    expect(await t.state()).toBe('locked')
+
+    // The renderer's report of keys and pointer use moves the deadline.
+    await t.call('vault.unlock', { password: TEST_PASSWORD })
+    t.clock.advance(MINUTE + 30_000)
+    await t.call('vault.touch')
     t.clock.advance(2 * MINUTE - 1)
     expect(await t.state()).toBe('unlocked')
     t.clock.advance(1)
@@ -213,9 +223,12 @@ describe('idle auto-lock', () => {
   it('never locks for idleness when the setting is 0, and picks a new value up at once', async () => {
     const t = await harness()
     await t.call('settings.set', { autoLockMinutes: 0 })
+    // Past the OAuth scheduler's settle after unlock (a timer of its own; no tokens, so none after).
+    t.clock.advance(10_000)
     expect(t.clock.pendingTimers()).toBe(0)
     t.clock.advance(48 * 60 * MINUTE)
     expect(await t.state()).toBe('unlocked')
+    await t.call('vault.touch')
     await t.call('settings.set', { autoLockMinutes: 1 })
     t.clock.advance(MINUTE)
     expect(await t.state()).toBe('locked')
@@ -226,7 +239,8 @@ describe('idle auto-lock', () => {
     const t = await harness()
     await t.call('settings.set', { autoLockMinutes: 30 })
     t.clock.advance(10 * MINUTE)
-    // this call is itself activity, so the 3 minutes run from now
+    // the person's keys and pointer in the settings form: the 3 minutes run from now
+    await t.call('vault.touch')
     await t.call('settings.set', { autoLockMinutes: 3 })
     t.clock.advance(3 * MINUTE - 1)
     expect(await t.state()).toBe('unlocked')

@@ -162,6 +162,8 @@ async function dispatch(
       error: new AppError('AUTHENTICATION', { message: ENDED_MESSAGE }).toObject(),
     }
   }
+  // A command a person ran is activity for idle auto-lock, like keys and pointer in the window.
+  core.vault.touch()
   return core.router.dispatch(call.name, call.input, { origin: 'cli' })
 }
 
