@@ -82,11 +82,15 @@ export interface Related {
   flowIds: Map<string, string[]>
 }
 
-/** The last instant formatted: a batch's rows share their created, updated and rotated instants. */
-let lastIso = { ms: NaN, text: '' }
+/** The last instant formatted: a batch's rows share their updated and rotated instants. */
+let lastMs = NaN
+let lastText = ''
 function iso(ms: number): string {
-  if (ms !== lastIso.ms) lastIso = { ms, text: new Date(ms).toISOString() }
-  return lastIso.text
+  if (ms !== lastMs) {
+    lastText = new Date(ms).toISOString()
+    lastMs = ms
+  }
+  return lastText
 }
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms))
 
