@@ -50,35 +50,20 @@ export function createRefreshScheduler(dependencies: {
   let idleWaiters: (() => void)[] = []
   /** No catch-up before this (UNLOCK_SETTLE_MS after an unlock), whatever changes meanwhile. */
   let settleUntil = 0
-  /** The timer that starts watching at the end of the settle. */
-  let settling: unknown = null
 
   function start(): void {
     refresher.saveUnsaved()
-    stop()
+    active = true
+    due.clear()
+    for (const row of store.schedule()) track(row)
     // Caught up on unlock: whatever fell due while locked is due now, once the first screen is drawn.
-    // Reading every OAuth connection's due time waits as well: at 100k connections with 28k tokens
-    // it is a scan of ~0.1 s, which ran inside the unlock call, ahead of the first rows. Until then
-    // nothing is tracked and changes are not followed; the scan reads them all.
+    // A floor on the first wake rather than an extra timer: a vault with no OAuth tokens arms nothing.
     settleUntil = clock.now() + UNLOCK_SETTLE_MS
-    settling = clock.setTimeout(() => {
-      settling = null
-      try {
-        for (const row of store.schedule()) track(row)
-      } catch {
-        // Locked in the same turn (a lock clears this timer otherwise): the next unlock reads again.
-        due.clear()
-        return
-      }
-      active = true
-      fire()
-    }, UNLOCK_SETTLE_MS)
+    arm()
   }
 
   function stop(): void {
     active = false
-    if (settling !== null) clock.clearTimeout(settling)
-    settling = null
     if (timer !== null) clock.clearTimeout(timer)
     timer = null
     due.clear()
