@@ -1,6 +1,6 @@
 // The `latchkey` command line beside KeePassXC's own (`keepassxc-cli`), whole processes, same machine,
 // same run, the same 10,000 entries: a KDBX whose Argon2 is tuned (KeePassXC's own --decryption-time)
-// to Latchkey's measured unlock cost, and a Latchkey vault with the product's scrypt. Each pair runs
+// to Latchkey's measured unlock cost, and a Latchkey vault with the product's KDF (Argon2id). Each pair runs
 // interleaved A B A B, so a slow minute of the shared machine lands on both. Cases:
 //   (a) latchkey opening the vault itself (LATCHKEY_PASSWORD): search by name, show one secret;
 //   (b) latchkey through an approved browser-mode session (no KDF): the same two;
@@ -46,7 +46,7 @@ function ensureKeepassxc(): string {
   return 'keepassxc-cli'
 }
 
-/** The Latchkey vault: the product's scrypt, 10,000 secret-text connections; answers the unlock cost. */
+/** The Latchkey vault: the product's KDF, 10,000 secret-text connections; answers the unlock cost. */
 async function createLatchkeyVault(dataDir: string): Promise<{ unlockMs: number; ids: string[] }> {
   const bench = createBenchCore({ dataDir })
   try {
@@ -70,7 +70,7 @@ async function createLatchkeyVault(dataDir: string): Promise<{ unlockMs: number;
       )
       ids.push(...results.map((result) => result.connection.id))
     }
-    // What an unlock costs Latchkey here and now (scrypt N=2^17): the KDBX's KDF is tuned to it.
+    // What an unlock costs Latchkey here and now (Argon2id, m=128 MiB, t=3, p=4): the KDBX's KDF is tuned to it.
     const unlocks: number[] = []
     for (let i = 0; i < 3; i += 1) {
       await bench.call('vault.lock')
