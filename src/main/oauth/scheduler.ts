@@ -3,6 +3,7 @@ import type { Clock } from '../adapters/clock'
 import { backoffMs, MAX_FAILED_DAYS, refreshDueMs } from './refresh-policy'
 import type { Refresher, RefreshOutcome } from './refresher'
 import type { TokenStore } from './token-store'
+import { UNLOCK_SETTLE_MS } from '../app/unlock-settle'
 
 /** How many refreshes run at once: enough to clear a backlog quickly, few enough not to hammer a provider. */
 export const REFRESH_CONCURRENCY = 16
@@ -15,11 +16,7 @@ const MAX_SLEEP_MS = 60 * 60 * 1000
  * yields to a timer, pinning a core (a vault migrated from an older version did exactly that).
  */
 export const MIN_RETRY_MS = 30_000
-/**
- * The catch-up after an unlock waits this long, so the person's first screen of connections is not
- * competing with a backlog of refreshes (a vault that was locked for days can have thousands due).
- */
-export const UNLOCK_SETTLE_MS = 2_000
+export { UNLOCK_SETTLE_MS }
 
 /**
  * Keeps every OAuth2 connection with a known expiry fresh while the vault is unlocked. It holds one

@@ -28,6 +28,7 @@ import {
   type Deadline,
 } from './run-deadline'
 import { createSyncRepository, type RemoteStatusRow, type SyncRepository } from './sync-repository'
+import { UNLOCK_SETTLE_MS } from '../app/unlock-settle'
 
 /** How often an idle, healthy remote is pulled for changes made elsewhere. */
 export const PULL_INTERVAL_MS = 5 * 60_000
@@ -352,17 +353,20 @@ export function createSyncEngine(dependencies: SyncEngineDependencies) {
     })
   }
 
-  /** Unlocked: each remote runs when its stored next attempt comes (at once if it is past). */
+  /**
+   * Unlocked: each remote runs when its stored next attempt comes, but not within the unlock's
+   * settle: a run reads the outbox and answers status in main, ahead of the first page of rows.
+   */
   function start(): void {
     if (active) return
     active = true
-    for (const remote of dependencies.remotes.list()) scheduleFromStatus(remote.id)
+    for (const remote of dependencies.remotes.list()) scheduleFromStatus(remote.id, UNLOCK_SETTLE_MS)
   }
 
-  function scheduleFromStatus(remoteId: string): void {
+  function scheduleFromStatus(remoteId: string, notBeforeMs = 0): void {
     const row = statusRow(remoteId)
     const dueMs = row?.next_attempt_ms ?? clock.now()
-    arm(remoteId, dueMs - clock.now())
+    arm(remoteId, Math.max(dueMs - clock.now(), notBeforeMs))
   }
 
   function stop(): void {
