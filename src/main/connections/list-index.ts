@@ -67,6 +67,11 @@ const SCOPE_CODES: Record<ConnectionScope, number> = { PROJECT: 0, PLATFORM: 1 }
 const SLICES_KEPT = 16
 /** Up to this many changed connections are taken out of each order one by one; more in one pass. */
 const FEW_CHANGES = 8
+/**
+ * A filter on a piece, remote or project holding at most this many rows gathers them and sorts
+ * them, rather than walking every row of the order.
+ */
+const FEW_CANDIDATES = 2048
 /** Name searches whose matches are kept (the last few keystrokes). */
 const NAMES_KEPT = 8
 const NON_ASCII = /[\u0080-\uffff]/
@@ -126,7 +131,9 @@ function byCount<T extends { count: number }>(facets: T[], valueOf: (facet: T) =
   return facets.sort((a, b) => b.count - a.count || compareCodePoints(valueOf(a), valueOf(b)))
 }
 
-export function createListIndex(): ListIndex {
+export function createListIndex(tuning: { fewCandidates?: number } = {}): ListIndex {
+  /** FEW_CANDIDATES; tests set 0 so every filter walks its whole order. */
+  const fewAtMost = tuning.fewCandidates ?? FEW_CANDIDATES
   let capacity = 0
   /** Slots handed out so far; a removed connection's slot goes to `free` for the next one. */
   let used = 0
@@ -486,7 +493,7 @@ export function createListIndex(): ListIndex {
   ): string[] {
     const test = matcher(filter)
     if (test === null || limit <= 0) return []
-    const order = orderFor(filter.sort)
+    const order = fewCandidates(filter) ?? orderFor(filter.sort)
     // Each order is kept one way, the sort's natural one; the other way reads it from the end.
     const way = reversed(filter) ? (direction === 'next' ? 'prev' : 'next') : direction
     const step = way === 'next' ? 1 : -1
@@ -500,6 +507,34 @@ export function createListIndex(): ListIndex {
       }
     }
     return found
+  }
+
+  /**
+   * The rows of the filter's piece, remote, project or name search in its sort's order, when they
+   * are few; else null. A filter that matches few rows otherwise walks the whole order (100k tests
+   * at 100k connections) before it knows no more match; one pass over a column finds these instead.
+   */
+  function fewCandidates(filter: ListFilter): Int32Array | null {
+    const remoteCode = filter.remoteId === undefined ? -1 : (remoteCodes.get(filter.remoteId ?? '') ?? -1)
+    const pieceCode = filter.pieceName === undefined ? -1 : (pieceCodes.get(filter.pieceName) ?? -1)
+    return (
+      (pieceCode >= 0 ? gathered(piece, pieceCode, filter.sort) : null) ??
+      (remoteCode >= 0 ? gathered(remote, remoteCode, filter.sort) : null) ??
+      (filter.projectId !== undefined ? gathered(projectMembers(filter.projectId), 1, filter.sort) : null) ??
+      (filter.displayName !== undefined ? gathered(namesMatching(filter.displayName), 1, filter.sort) : null)
+    )
+  }
+
+  /** The live slots whose `column` holds `value`, sorted for `sort`; null past fewAtMost of them. */
+  function gathered(column: Int32Array | Uint8Array, value: number, sort: ListSort): Int32Array | null {
+    if (scratch.length < used) scratch = new Int32Array(capacity)
+    let count = 0
+    for (let slot = 0; slot < used; slot += 1) {
+      if (column[slot] !== value || alive[slot] !== 1) continue
+      if (count === fewAtMost) return null
+      scratch[count++] = slot
+    }
+    return scratch.slice(0, count).sort(slotComparators[sort])
   }
 
   /**
@@ -525,7 +560,7 @@ export function createListIndex(): ListIndex {
       const sole = soleBitmapOf(filter)
       const test = sole ? null : matcher(filter)
       if (!sole && test === null) return new Int32Array(0)
-      const order = orderFor(filter.sort)
+      const order = fewCandidates(filter) ?? orderFor(filter.sort)
       // Gathered in one buffer kept between calls, then copied at its length: a fresh buffer the
       // size of the list per search was garbage for the collector on every keystroke.
       if (scratch.length < order.length) scratch = new Int32Array(capacity)

@@ -102,72 +102,78 @@ function walkAll(index: ListIndex, filter: ListFilter, entries: ReadonlyMap<stri
 }
 
 describe('the list in memory', () => {
-  it('keeps every order and filter as a fresh build has them, through puts and removes few and many', () => {
-    fc.assert(
-      fc.property(
-        fc.array(entryArbitrary, { maxLength: 30 }),
-        fc.array(
-          fc.record({
-            put: fc.array(entryArbitrary, { maxLength: 80 }),
-            remove: fc.array(fc.nat(60), { maxLength: 10 }),
-          }),
-          { maxLength: 5 },
-        ),
-        (initial, batches) => {
-          const index = createListIndex()
-          const latest = new Map<string, ListEntry>()
-          const put = (entries: ListEntry[]) => entries.forEach((entry) => latest.set(entry.id, entry))
-          index.apply(initial, [])
-          put(initial)
-          // Orders and filters built before the changes, so apply must keep them up to date.
-          for (const sort of LIST_SORTS) walkAll(index, { sort, order: defaultOrderOf(sort) }, latest)
-          index.slice({ sort: 'updated', order: 'desc', displayName: 's', projectId: 'p1' }, 0, 5)
-          // A longer search is narrowed from the kept matches of a shorter one inside it.
-          index.slice({ sort: 'updated', order: 'desc', displayName: 'sl' }, 0, 5)
-          index.facets()
-          for (const batch of batches) {
-            const ids = [...latest.keys()]
-            const removed = batch.remove.map((n) => ids[n % Math.max(1, ids.length)]!).filter(Boolean)
-            index.apply(batch.put, removed)
-            removed.forEach((id) => latest.delete(id))
-            put(batch.put)
-          }
-          const fresh = createListIndex()
-          fresh.apply([...latest.values()], [])
-          expect(index.size).toBe(latest.size)
-          const filters: Omit<ListFilter, 'sort' | 'order'>[] = [
-            {},
-            { displayName: 's', projectId: 'p1' },
-            { displayName: 's' },
-            { displayName: 'sl' },
-            { displayName: 'ack' },
-            { projectId: 'p1' },
-            { status: ['ERROR', 'MISSING'], remoteId: null },
-            { pieceName: 'gmail', scope: 'PLATFORM', remoteId: 'remote_a' },
-            { projectId: 'p2' },
-            { expiry: ['expired'], now: 10 },
-            { expiry: ['expiring'], now: 10 },
-            { expiry: ['expiring'], now: 10, soonMs: 90 },
-            { expiry: ['expired', 'expiring'], now: 10, status: ['ACTIVE'] },
-          ]
-          for (const sort of LIST_SORTS) {
-            for (const order of SORT_ORDERS) {
-              for (const filter of filters) {
-                const full = { ...filter, sort, order }
-                const walked = walkAll(index, full, latest)
-                expect(walked).toEqual(walkAll(fresh, full, latest))
-                expect(walked).toEqual(modelOf([...latest.values()], full))
-                expect(index.slice(full, 1, 4)).toEqual(fresh.slice(full, 1, 4))
+  it.each([
+    ['gathering the few rows of a piece, remote or project', undefined],
+    ['walking every order', 0],
+  ])(
+    'keeps every order and filter as a fresh build has them, through puts and removes few and many (%s)',
+    (_, fewCandidates) => {
+      fc.assert(
+        fc.property(
+          fc.array(entryArbitrary, { maxLength: 30 }),
+          fc.array(
+            fc.record({
+              put: fc.array(entryArbitrary, { maxLength: 80 }),
+              remove: fc.array(fc.nat(60), { maxLength: 10 }),
+            }),
+            { maxLength: 5 },
+          ),
+          (initial, batches) => {
+            const index = createListIndex({ fewCandidates })
+            const latest = new Map<string, ListEntry>()
+            const put = (entries: ListEntry[]) => entries.forEach((entry) => latest.set(entry.id, entry))
+            index.apply(initial, [])
+            put(initial)
+            // Orders and filters built before the changes, so apply must keep them up to date.
+            for (const sort of LIST_SORTS) walkAll(index, { sort, order: defaultOrderOf(sort) }, latest)
+            index.slice({ sort: 'updated', order: 'desc', displayName: 's', projectId: 'p1' }, 0, 5)
+            // A longer search is narrowed from the kept matches of a shorter one inside it.
+            index.slice({ sort: 'updated', order: 'desc', displayName: 'sl' }, 0, 5)
+            index.facets()
+            for (const batch of batches) {
+              const ids = [...latest.keys()]
+              const removed = batch.remove.map((n) => ids[n % Math.max(1, ids.length)]!).filter(Boolean)
+              index.apply(batch.put, removed)
+              removed.forEach((id) => latest.delete(id))
+              put(batch.put)
+            }
+            const fresh = createListIndex()
+            fresh.apply([...latest.values()], [])
+            expect(index.size).toBe(latest.size)
+            const filters: Omit<ListFilter, 'sort' | 'order'>[] = [
+              {},
+              { displayName: 's', projectId: 'p1' },
+              { displayName: 's' },
+              { displayName: 'sl' },
+              { displayName: 'ack' },
+              { projectId: 'p1' },
+              { status: ['ERROR', 'MISSING'], remoteId: null },
+              { pieceName: 'gmail', scope: 'PLATFORM', remoteId: 'remote_a' },
+              { projectId: 'p2' },
+              { expiry: ['expired'], now: 10 },
+              { expiry: ['expiring'], now: 10 },
+              { expiry: ['expiring'], now: 10, soonMs: 90 },
+              { expiry: ['expired', 'expiring'], now: 10, status: ['ACTIVE'] },
+            ]
+            for (const sort of LIST_SORTS) {
+              for (const order of SORT_ORDERS) {
+                for (const filter of filters) {
+                  const full = { ...filter, sort, order }
+                  const walked = walkAll(index, full, latest)
+                  expect(walked).toEqual(walkAll(fresh, full, latest))
+                  expect(walked).toEqual(modelOf([...latest.values()], full))
+                  expect(index.slice(full, 1, 4)).toEqual(fresh.slice(full, 1, 4))
+                }
               }
             }
-          }
-          expect(index.facets()).toEqual(fresh.facets())
-          expect(index.facets().pieces.reduce((sum, piece) => sum + piece.count, 0)).toBe(latest.size)
-        },
-      ),
-      { numRuns: 150 },
-    )
-  })
+            expect(index.facets()).toEqual(fresh.facets())
+            expect(index.facets().pieces.reduce((sum, piece) => sum + piece.count, 0)).toBe(latest.size)
+          },
+        ),
+        { numRuns: 150 },
+      )
+    },
+  )
 
   it('moves a few updated rows within each order as a fresh build places them', () => {
     fc.assert(
