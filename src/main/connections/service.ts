@@ -40,6 +40,7 @@ import {
   type ListFilter,
 } from './list-query'
 import { createListIndexes, type ListIndexes } from './list-index-source'
+import { readPageRows } from './page-rows'
 import { facetsQueries, facetsOf } from './facets'
 import { pickCopyField } from './copy-field'
 import {
@@ -100,7 +101,7 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
         : repository
             .all<{ id: string }>(pageIdsQuery(filter, direction, position, input.limit + 1))
             .map((row) => row.id)
-      const rows = rowsInOrder(repository, ids)
+      const { rows, related } = readPageRows(session.db, ids, index ? index.rowidsOf(ids) : null)
       const page = keysetPage({
         rows,
         limit: input.limit,
@@ -113,7 +114,11 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
             : repository.get<{ found: number }>(existsBeyondQuery(filter, way, at))?.found === 1,
         encode: (way, at) => cursors.encode('connections', fingerprint, way, at),
       })
-      return { data: connectionsOf(repository, page.rows), next: page.next, previous: page.previous }
+      return {
+        data: page.rows.map((row) => toConnection(row, related)),
+        next: page.next,
+        previous: page.previous,
+      }
     })
   }
 
@@ -129,7 +134,8 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
               .all<{ id: string }>(sliceIdsQuery(filter, input.offset, input.limit))
               .map((row) => row.id),
           }
-      return { data: connectionsOf(repository, rowsInOrder(repository, ids)), total }
+      const { rows, related } = readPageRows(session.db, ids, index ? index.rowidsOf(ids) : null)
+      return { data: rows.map((row) => toConnection(row, related)), total }
     })
   }
 
@@ -680,18 +686,6 @@ function soonMsOf(
 ): number | undefined {
   if (!input.expiry?.includes('expiring')) return undefined
   return expiringSoonMsOf(readSettings(session.db).expiringSoonDays)
-}
-
-/** The rows of `ids`, in that order. */
-function rowsInOrder(repository: ConnectionsRepository, ids: readonly string[]): ConnectionRow[] {
-  if (ids.length === 0) return []
-  const byId = new Map(repository.byIds(ids).map((row) => [row.id, row]))
-  return ids.flatMap((id) => byId.get(id) ?? [])
-}
-
-function connectionsOf(repository: ConnectionsRepository, rows: ConnectionRow[]): AppConnection[] {
-  const related = repository.related(rows.map((row) => row.id))
-  return rows.map((row) => toConnection(row, related))
 }
 
 function requireRow(repository: ConnectionsRepository, id: string): ConnectionRow {
