@@ -84,11 +84,6 @@ const pages = new Map<number, AppConnection[]>()
 // After an invalidate (same filters, something changed in main) the old rows stay on screen until
 // their fresh page arrives, so an edit never blanks the table.
 let stalePages = new Map<number, AppConnection[]>()
-// Pages of the current filters answered from before the latest invalidate: shown as the page (the
-// query's own rows, a moment old) and asked again. Kept as stale instead, a page asked while changes
-// arrived faster than main answered never landed, and a keystroke during a burst of
-// connections.changed waited for the burst to end.
-const outdated = new Set<number>()
 // One request per page at a time, with the generation it was asked for. A burst of
 // connections.changed events (the refresher working through a 100k vault's expired tokens) used
 // to invalidate faster than main answered: each answer was dropped as stale and asked again, so
@@ -129,7 +124,7 @@ export function toSliceFilter(filters: ConnectionFilters) {
 
 export const useConnectionsQuery = create<QueryStore>()((set, get) => {
   function fetchPage(page: number): void {
-    if (pages.has(page) && !outdated.has(page)) return
+    if (pages.has(page)) return
     const { generation, filters } = get()
     const askedAt = inFlight.get(page)
     if (askedAt !== undefined) {
@@ -145,14 +140,8 @@ export const useConnectionsQuery = create<QueryStore>()((set, get) => {
         // Other filters since: this answer describes a list nobody is looking at.
         if (query !== asked) return
         inFlight.delete(page)
-        if (get().generation === generation) {
-          pages.set(page, data)
-          outdated.delete(page)
-        } else if (!pages.has(page) || outdated.has(page)) {
-          pages.set(page, data)
-          outdated.add(page)
-          askAgain.add(page)
-        }
+        if (get().generation === generation) pages.set(page, data)
+        else stalePages.set(page, data)
         set((s) => ({
           total,
           version: s.version + 1,
@@ -177,7 +166,6 @@ export const useConnectionsQuery = create<QueryStore>()((set, get) => {
     // second keeps what the first kept until fresh pages land.
     stalePages = keepRowsOnScreen ? new Map([...stalePages, ...pages]) : new Map()
     pages.clear()
-    outdated.clear()
     if (!sameFilters) {
       query += 1
       inFlight.clear()
@@ -198,7 +186,6 @@ export const useConnectionsQuery = create<QueryStore>()((set, get) => {
   // the lock (and no connection's name waits in the renderer while the vault is locked).
   function forget(): void {
     pages.clear()
-    outdated.clear()
     stalePages = new Map()
     query += 1
     inFlight.clear()
