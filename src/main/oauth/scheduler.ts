@@ -90,11 +90,11 @@ export function createRefreshScheduler(dependencies: {
     }
     if (name !== 'connections.changed' || !active) return
     const { ids, kind } = payload as { ids: string[]; kind: string }
-    for (const id of ids) {
-      const row = kind === 'deleted' ? undefined : store.scheduleOf(id)
-      if (row) track(row)
-      else due.delete(id)
-    }
+    // One statement per event, not per id: a batch of 500 writes is one event of 500 ids, most of
+    // them not OAuth2 at all.
+    const rows = kind === 'deleted' ? [] : store.schedulesOf(ids)
+    for (const id of ids) due.delete(id)
+    for (const row of rows) track(row)
     arm()
   }
 

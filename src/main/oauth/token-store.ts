@@ -59,11 +59,12 @@ function statements(db: Database.Database) {
        FROM connections
        WHERE type = 'OAUTH2' AND status = 'ACTIVE' AND token_expires_ms IS NOT NULL AND value_envelope IS NOT NULL`,
     ),
-    one: db.prepare<[string], ScheduleRow>(
+    many: db.prepare<[string], ScheduleRow>(
       `SELECT id, token_expires_ms, refresh_attempts,
          max(created_ms, coalesce(last_rotated_ms, 0), coalesce(last_refresh_success_ms, 0)) AS issued_ms
        FROM connections
-       WHERE id = ? AND type = 'OAUTH2' AND status = 'ACTIVE' AND token_expires_ms IS NOT NULL AND value_envelope IS NOT NULL`,
+       WHERE id IN (SELECT value FROM json_each(?)) AND type = 'OAUTH2' AND status = 'ACTIVE'
+         AND token_expires_ms IS NOT NULL AND value_envelope IS NOT NULL`,
     ),
     read: db.prepare<
       [string],
@@ -125,8 +126,9 @@ export function createTokenStore(dependencies: {
     return withVault((_session, sql) => sql.due.all())
   }
 
-  function scheduleOf(id: string): ScheduleRow | undefined {
-    return withVault((_session, sql) => sql.one.get(id))
+  /** The schedule rows among `ids` (OAuth2 connections with a token), in one statement. */
+  function schedulesOf(ids: readonly string[]): ScheduleRow[] {
+    return withVault((_session, sql) => sql.many.all(JSON.stringify(ids)))
   }
 
   function read(id: string): StoredToken {
@@ -267,7 +269,7 @@ export function createTokenStore(dependencies: {
     changed(id)
   }
 
-  return { schedule, scheduleOf, read, storeTokens, queueTokens, recordFailure }
+  return { schedule, schedulesOf, read, storeTokens, queueTokens, recordFailure }
 }
 
 export type TokenStore = ReturnType<typeof createTokenStore>

@@ -9,11 +9,13 @@ import { fieldWordsAt } from './field-words'
  * instead, for every string of every procedure (define.ts applies this to each input schema).
  */
 export function isWellFormedText(text: string): boolean {
-  // With the u flag a surrogate pair is one code point, so \p{Cs} matches only a half on its own
-  // (String.prototype.isWellFormed is ES2024, past the lib this compiles against).
-  return !LONE_SURROGATE.test(text)
+  // Most text has no surrogate at all, and a plain code-unit class answers that fastest; only text
+  // with one asks the u-flag question: there a pair is one code point, so \p{Cs} matches only a
+  // half on its own (String.prototype.isWellFormed is ES2024, past the lib this compiles against).
+  return !ANY_SURROGATE.test(text) || !LONE_SURROGATE.test(text)
 }
 
+const ANY_SURROGATE = /[\uD800-\uDFFF]/
 const LONE_SURROGATE = /\p{Cs}/u
 
 /** The sentence for text that holds a lone surrogate: `label` names the field, `where` inside it. */
@@ -37,6 +39,9 @@ export function refuseIllFormedText(value: unknown, context: z.RefinementCtx): v
   visit(value, [], context, 0)
 }
 
+// `path` is one array pushed and popped as the walk goes (a batch of 500 items is ~10,000 values);
+// a report copies it.
+
 /** Deeper than any schema lets through (json-value.ts bounds free-form JSON well below this). */
 const WALK_DEPTH_LIMIT = 256
 
@@ -47,20 +52,24 @@ function visit(value: unknown, path: PropertyKey[], context: z.RefinementCtx, de
   }
   if (value === null || typeof value !== 'object' || depth > WALK_DEPTH_LIMIT) return
   if (Array.isArray(value)) {
-    value.forEach((item, index) => visit(item, [...path, index], context, depth + 1))
+    for (let index = 0; index < value.length; index += 1) {
+      path.push(index)
+      visit(value[index], path, context, depth + 1)
+      path.pop()
+    }
     return
   }
   for (const key of Object.keys(value)) {
-    if (!isWellFormedText(key)) {
-      report([...path, key], context)
-      continue
-    }
-    visit((value as Record<string, unknown>)[key], [...path, key], context, depth + 1)
+    path.push(key)
+    if (isWellFormedText(key)) visit((value as Record<string, unknown>)[key], path, context, depth + 1)
+    else report(path, context)
+    path.pop()
   }
 }
 
 function report(path: PropertyKey[], context: z.RefinementCtx): void {
-  context.addIssue({ code: 'custom', path, message: illFormedTextMessage(fieldWordsAt(path).label) })
+  const at = [...path]
+  context.addIssue({ code: 'custom', path: at, message: illFormedTextMessage(fieldWordsAt(at).label) })
 }
 
 /** A parsed input with every `undefined` member of its plain objects left out, at any depth. */

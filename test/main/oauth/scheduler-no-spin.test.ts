@@ -25,7 +25,10 @@ function schedulerAnswering(outcome: RefreshOutcome) {
     },
     saveUnsaved: () => undefined,
   } as unknown as Refresher
-  const store = { schedule: () => [row], scheduleOf: () => row } as unknown as TokenStore
+  const store = {
+    schedule: () => [row],
+    schedulesOf: (ids: string[]) => (ids.includes(row.id) ? [row] : []),
+  } as unknown as TokenStore
   const scheduler = createRefreshScheduler({ store, refresher, clock, random: () => 0.5 })
   return { clock, calls, scheduler }
 }
