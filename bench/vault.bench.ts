@@ -378,7 +378,15 @@ function reshapeToSchema(db: Database.Database, version: number): void {
       if (existing && object.type === 'table') {
         db.exec(`ALTER TABLE ${object.name} RENAME TO reshape_old`)
         db.exec(object.sql)
-        db.exec(`INSERT INTO ${object.name} SELECT * FROM reshape_old`)
+        // The older table may lack columns a later migration added (vault_header in schema 8):
+        // copy the columns both have, by name.
+        const columns = (table: string) =>
+          (db.pragma(`table_info(${table})`) as { name: string }[]).map((column) => column.name)
+        const kept = new Set(columns('reshape_old'))
+        const shared = columns(object.name)
+          .filter((name) => kept.has(name))
+          .join(', ')
+        db.exec(`INSERT INTO ${object.name} (${shared}) SELECT ${shared} FROM reshape_old`)
         db.exec('DROP TABLE reshape_old')
       } else if (!existing) {
         db.exec(object.sql)
