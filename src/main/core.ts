@@ -61,6 +61,12 @@ export interface CoreDependencies {
   detectSuspendByClock?: boolean
   /** The OS clipboard (desktop). Without one, a copied secret is handed to the page to write. */
   clipboard?: SystemClipboard
+  /**
+   * False for a host that lives for one command (the CLI opening the vault itself): no refresh
+   * scheduler and no sync by itself while unlocked. `latchkey run -- a-long-job` must not start
+   * refreshing tokens and talking to remotes in the background; `latchkey sync` still syncs.
+   */
+  backgroundWork?: boolean
   /** The in-memory connections list; tests pass one that catches up differently. */
   listIndexes?: ListIndexes
 }
@@ -118,6 +124,7 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     random,
     fetch: dependencies.fetch ?? platformFetch,
     connection: (id) => connections.get(id),
+    automatic: dependencies.backgroundWork,
   })
   // Sign-ins, client credentials and the refresh scheduler, which starts on unlock and stops on lock.
   const oauth = createOAuth({
@@ -129,6 +136,7 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     fetch: dependencies.fetch ?? platformFetch,
     openExternal: dependencies.openExternal,
     remoteCodeClaim: sync.remoteCodeClaim,
+    automatic: dependencies.backgroundWork,
   })
   const cliSessions = createCliSessions({ clock, random, events })
   const handlers: Handlers = {

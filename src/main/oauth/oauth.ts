@@ -42,6 +42,8 @@ export interface OAuthDependencies {
   openExternal: OpenExternal | null
   /** Refreshes at once; the benchmark measures others. */
   concurrency?: number
+  /** False: no refresh scheduler (a CLI command); tokens refresh only when a procedure asks. */
+  automatic?: boolean
   /**
    * For a sign-in whose connection is bound to a remote that claims codes itself (Activepieces):
    * the claim to use instead of a local exchange; null when the connection's remote takes tokens.
@@ -60,7 +62,7 @@ export function createOAuth(dependencies: OAuthDependencies) {
   const store = createTokenStore({ session: dependencies.session, events })
   const refresher = createRefresher({ store, fetch: dependencies.fetch, clock })
   const scheduler = createRefreshScheduler({ store, refresher, clock, concurrency: dependencies.concurrency })
-  const unsubscribe = events.subscribe(scheduler.onEvent)
+  const unsubscribe = dependencies.automatic === false ? () => {} : events.subscribe(scheduler.onEvent)
   const flows = createFlows({
     clock,
     random: dependencies.random,

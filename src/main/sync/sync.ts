@@ -24,6 +24,8 @@ export interface SyncDependencies {
   jitter?: () => number
   timeoutMs?: number
   runDeadlineMs?: number
+  /** False: no sync by itself (a CLI command); a run happens only when `sync.run` asks. */
+  automatic?: boolean
 }
 
 /**
@@ -55,7 +57,7 @@ export function createSync(dependencies: SyncDependencies) {
     connection: dependencies.connection,
     createClient: clientFor,
   })
-  const unsubscribe = events.subscribe(engine.onEvent)
+  const unsubscribe = dependencies.automatic === false ? () => {} : events.subscribe(engine.onEvent)
   const handlers = syncHandlers({
     remotes,
     engine,

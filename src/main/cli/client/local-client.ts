@@ -29,8 +29,10 @@ export function openLocalVault(options: LocalVaultOptions): VaultClient & { core
     openExternal: null,
     vaultKdf: options.vaultKdf,
     deriveKey: options.deriveKey,
-    // A command lives for moments; a clock jump is no suspend here.
+    // A command lives for moments; a clock jump is no suspend here, and refreshing tokens or
+    // syncing by itself is the app's job, not a command's.
     detectSuspendByClock: false,
+    backgroundWork: false,
   })
   return {
     core,
