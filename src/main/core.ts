@@ -67,6 +67,11 @@ export interface CoreDependencies {
    * refreshing tokens and talking to remotes in the background; `latchkey sync` still syncs.
    */
   backgroundWork?: boolean
+  /**
+   * False for a CLI command that only reads: the vault file is not checked in full at open (store.ts
+   * says what still is). The app and commands that write user data always check.
+   */
+  consistencyCheckOnOpen?: boolean
   /** The in-memory connections list; tests pass one that catches up differently. */
   listIndexes?: ListIndexes
 }
@@ -98,6 +103,7 @@ export function createCore(dependencies: CoreDependencies): LatchkeyCore {
     keeper: dependencies.secretKeeper,
     kdf: dependencies.vaultKdf,
     deriveKey: dependencies.deriveKey,
+    consistencyCheck: dependencies.consistencyCheckOnOpen,
     nativeBinding: dependencies.sqliteNativeBinding,
     onStateChanged: (state, reason) => events.emit('vault.stateChanged', { state, reason }),
   })

@@ -31,6 +31,24 @@ export interface CliDependencies {
   vaultKdf?: VaultKdfPolicy
 }
 
+/**
+ * Commands that change no user data (they append audit entries, as every unlock and reveal does).
+ * Opening the vault themselves, they skip the whole-file consistency check (store.ts says what is
+ * still checked); the app's open and every command that writes user data keep it.
+ */
+const READS_ONLY = new Set([
+  'status',
+  'list',
+  'get',
+  'reveal',
+  'owners',
+  'policies list',
+  'policies resolve',
+  'audit',
+  'run',
+  'export',
+])
+
 export function createContext(deps: CliDependencies, dataDirOption: () => string | undefined): CliContext {
   const say = (line: string) => {
     if (deps.stderr.isTTY) deps.stderr.write(`${line}\n`)
@@ -54,6 +72,7 @@ export function createContext(deps: CliDependencies, dataDirOption: () => string
         env: deps.env,
         command: `latchkey ${command}`,
         unlock,
+        consistencyCheck: !READS_ONLY.has(command),
         secretKeeper: deps.secretKeeper,
         vaultKdf: deps.vaultKdf,
         say,

@@ -15,6 +15,8 @@ export interface VaultFileOptions {
   nativeBinding?: string
   /** The schema steps; tests of a future migration pass their own list. */
   migrations?: readonly Migration[]
+  /** False: no whole-file check at open (store.ts StoreOptions.consistencyCheck). */
+  consistencyCheck?: boolean
 }
 
 /**
@@ -44,7 +46,12 @@ export interface VaultFile {
 
 export function openVaultFile(options: VaultFileOptions): VaultFile {
   const path = resolve(join(options.dataDir, VAULT_FILE_NAME))
-  const storeOptions = { path, nativeBinding: options.nativeBinding, migrations: options.migrations }
+  const storeOptions = {
+    path,
+    nativeBinding: options.nativeBinding,
+    migrations: options.migrations,
+    consistencyCheck: options.consistencyCheck,
+  }
   let ownerLock: OwnerLock | null = null
   let db: Database.Database | null = null
   let closed = false

@@ -57,6 +57,8 @@ export interface VaultManagerDependencies {
   nativeBinding?: string
   /** The schema steps; tests of a future migration pass their own list. */
   migrations?: readonly Migration[]
+  /** False: no whole-file check at open, for a CLI command that only reads (store.ts). */
+  consistencyCheck?: boolean
   onStateChanged?: (state: VaultState, reason: LockReason | 'unlock' | 'create') => void
 }
 

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { VaultStatus } from '../../../src/shared/contract'
+import { migrations } from '../../../src/main/vault/migrations'
+import { inspectVaultFile } from '../../../src/main/vault/store'
 import { createUnlockedTestCore, createVaultTestCore } from '../../support/vault'
 import { insertConnection, sha256File } from './fixtures'
 
@@ -105,6 +107,26 @@ describe('opening a damaged or foreign vault file', () => {
       await t.dispose()
     }
     expect(sha256File(file)).toBe(before)
+  })
+
+  it('leaves the whole-file check to writers: a read-only CLI command skips it, a migration never does', async () => {
+    const { file } = await closedVault()
+    const db = new Database(file)
+    const { pageno } = db
+      .prepare("SELECT pageno FROM dbstat WHERE name = 'audit_log_by_entity' ORDER BY pageno DESC LIMIT 1")
+      .get() as { pageno: number }
+    const pageSize = db.pragma('page_size', { simple: true }) as number
+    db.close()
+    // An index page only a whole-file check reads: the header, schema and vault header still read.
+    const bytes = readFileSync(file)
+    bytes.fill(0xa5, (pageno - 1) * pageSize + 8, (pageno - 1) * pageSize + 400)
+    writeFileSync(file, bytes)
+    expect(() => inspectVaultFile({ path: file })).toThrow(/does not pass its own consistency check/)
+    expect(() => inspectVaultFile({ path: file, consistencyCheck: false })).not.toThrow()
+    // A file this build would migrate is checked in full whatever the command.
+    expect(() =>
+      inspectVaultFile({ path: file, consistencyCheck: false, migrations: [...migrations, migrations[0]!] }),
+    ).toThrow(/does not pass its own consistency check/)
   })
 
   it('refuses a page-level corruption found by SQLite’s own check', async () => {

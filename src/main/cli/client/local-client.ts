@@ -16,6 +16,8 @@ export interface LocalVaultOptions {
   vaultKdf?: VaultKdfPolicy
   /** The KDF started before this module loaded (open-client's head start). */
   deriveKey?: DeriveKey
+  /** False for a command that changes no user data (context.ts READS_ONLY). */
+  consistencyCheck?: boolean
 }
 
 /** This process opens the vault itself (nothing else holds it): the one-owner rule applies to it too. */
@@ -29,6 +31,7 @@ export function openLocalVault(options: LocalVaultOptions): VaultClient & { core
     openExternal: null,
     vaultKdf: options.vaultKdf,
     deriveKey: options.deriveKey,
+    consistencyCheckOnOpen: options.consistencyCheck,
     // A command lives for moments; a clock jump is no suspend here, and refreshing tokens or
     // syncing by itself is the app's job, not a command's.
     detectSuspendByClock: false,

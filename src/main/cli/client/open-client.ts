@@ -12,6 +12,8 @@ export interface OpenClientOptions {
   command: string
   /** False for commands that work on a locked vault (status) or create one (init). */
   unlock: boolean
+  /** False for a command that changes no user data: no whole-file check when it opens the vault. */
+  consistencyCheck: boolean
   secretKeeper: () => Promise<SecretKeeper>
   vaultKdf?: VaultKdfPolicy
   say: (line: string) => void
@@ -37,6 +39,7 @@ export async function openClient(options: OpenClientOptions): Promise<VaultClien
     secretKeeper: await options.secretKeeper(),
     vaultKdf: options.vaultKdf,
     deriveKey,
+    consistencyCheck: options.consistencyCheck,
   })
   try {
     if (options.unlock) await unlockLocalVault(local, options.env)
