@@ -351,6 +351,9 @@ function reshapeToSchema(db: Database.Database, version: number): void {
   const virtualTables = wanted.filter((object) => object.sql?.startsWith('CREATE VIRTUAL TABLE'))
   const isShadow = (name: string) => virtualTables.some((table) => name.startsWith(`${table.name}_`))
   db.pragma('foreign_keys = OFF')
+  // A table renamed aside and rebuilt must not drag views and triggers along (SQLite ≥ 3.26
+  // rewrites their references to the renamed table, which is then dropped).
+  db.pragma('legacy_alter_table = ON')
   db.transaction(() => {
     // Before schema 5 a value lived in its own table: take it out of the row again.
     const valuesView = db
@@ -369,6 +372,13 @@ function reshapeToSchema(db: Database.Database, version: number): void {
     const wantedNames = new Set(wanted.map((object) => object.name))
     for (const object of objects(db)) {
       if (!wantedNames.has(object.name) && object.type === 'index') db.exec(`DROP INDEX ${object.name}`)
+    }
+    // What later schemas added (views, triggers, then tables: sync state, the audit head…) goes too.
+    for (const type of ['trigger', 'view', 'table']) {
+      for (const object of objects(db)) {
+        if (object.type !== type || wantedNames.has(object.name) || isShadow(object.name)) continue
+        db.exec(`DROP ${type.toUpperCase()} IF EXISTS ${object.name}`)
+      }
     }
     const have = new Map(objects(db).map((object) => [object.name, object]))
     for (const object of wanted) {
@@ -393,6 +403,12 @@ function reshapeToSchema(db: Database.Database, version: number): void {
         if (virtualTables.includes(object))
           db.exec(`INSERT INTO ${object.name} (${object.name}) VALUES ('rebuild')`)
       }
+    }
+    // A rebuilt table took its indexes and triggers with it when the old copy was dropped.
+    const present = new Set(objects(db).map((object) => object.name))
+    for (const object of wanted) {
+      if (object.sql === null || isShadow(object.name) || present.has(object.name)) continue
+      if (object.type === 'index' || object.type === 'trigger') db.exec(object.sql)
     }
     db.pragma(`user_version = ${version}`)
   })()
