@@ -35,7 +35,10 @@ export async function startBrowserMode(options: StartOptions = {}): Promise<Brow
   const child: ChildProcess = spawn(
     command,
     [...commandArgs, '--data-dir', dataDir, '--port', '0', '--no-open', ...(options.extraArgs ?? [])],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env },
+    // Its own process group, so stop() reaches whatever it started: `npm start` is npm, then sh,
+    // then start.mjs serving browser mode, and npm 11 exits on SIGTERM without passing it on, which
+    // left the server running (and its data folder deleted under it) after the tests.
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env, detached: true },
   )
   let stderr = ''
   child.stderr?.on('data', (chunk) => (stderr += chunk.toString()))
@@ -67,10 +70,22 @@ export async function startBrowserMode(options: StartOptions = {}): Promise<Brow
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve))
-        child.kill('SIGTERM')
+        killGroup(child, 'SIGTERM')
         await exited
       }
+      // The group's last members (start.mjs under npm) may outlive its leader by a moment.
+      killGroup(child, 'SIGTERM')
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true })
     },
+  }
+}
+
+/** Signals the child's whole process group; nothing to do when it is already gone. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return
+  try {
+    process.kill(-child.pid, signal)
+  } catch {
+    // ESRCH: the group has exited.
   }
 }
