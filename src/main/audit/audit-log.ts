@@ -194,33 +194,21 @@ function appendEntry(db: Database.Database, atMs: number, record: AuditRecord): 
   // Locked (a failed unlock, before any key exists): the entry waits, unkeyed, for the next unlock.
   const key = statements.keyed ? auditKeyOf(db) : undefined
   if (key) row.mac = entryMac(key, row.hash)
-  // Positional: binding by name looks each parameter up on the object, per entry of a batch.
-  if (statements.keyed) {
-    statements.insert.run(
-      row.seq,
-      row.at_ms,
-      row.action,
-      row.origin,
-      row.entity_type,
-      row.entity_id,
-      row.details,
-      row.prev_hash,
-      row.hash,
-      row.mac,
-    )
-  } else {
-    ;(statements.insert as unknown as Database.Statement<unknown[]>).run(
-      row.seq,
-      row.at_ms,
-      row.action,
-      row.origin,
-      row.entity_type,
-      row.entity_id,
-      row.details,
-      row.prev_hash,
-      row.hash,
-    )
-  }
+  // Positional: binding by name looks each parameter up on the object, per entry of a batch. A
+  // vault from before schema 8 has no mac column.
+  const values: unknown[] = [
+    row.seq,
+    row.at_ms,
+    row.action,
+    row.origin,
+    row.entity_type,
+    row.entity_id,
+    row.details,
+    row.prev_hash,
+    row.hash,
+  ]
+  if (statements.keyed) values.push(row.mac)
+  ;(statements.insert as unknown as Database.Statement<unknown[]>).run(...values)
   if (batch) {
     batch.head = { seq, hash: row.hash }
     batch.anchorDue ||= key !== undefined
