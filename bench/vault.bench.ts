@@ -7,7 +7,12 @@ import { join } from 'node:path'
 import { createDecipheriv, randomBytes } from 'node:crypto'
 import { createConnectionsRepository } from '../src/main/connections/repository'
 import { createConnectionsService } from '../src/main/connections/service'
-import { deriveKeyFromPassword, newKdfDescriptor, PRODUCT_KDF_CHOICE } from '../src/main/vault/kdf'
+import {
+  deriveKeyFromPassword,
+  describeKdf,
+  newKdfDescriptor,
+  PRODUCT_KDF_CHOICE,
+} from '../src/main/vault/kdf'
 import { LATEST_SCHEMA_VERSION, migrate, migrations } from '../src/main/vault/migrations'
 import { inspectVaultFile, openVaultDatabase } from '../src/main/vault/store'
 import { PRODUCT_KDF_POLICY, VAULT_FILE_NAME } from '../src/main/vault/vault-manager'
@@ -237,9 +242,7 @@ export async function run(): Promise<BenchRun> {
     // ---- report ----
     const info = machineInfo()
     const kdf = PRODUCT_KDF_POLICY.params
-    const kdfWords = `${kdf.algorithm} ${Object.entries(kdf.params)
-      .map(([name, value]) => `${name}=${value}`)
-      .join(' ')}`
+    const kdfWords = describeKdf(kdf)
     console.log(
       `\n${info.cpuModel} × ${info.cores}, Node ${info.node}; vault of ${spec.connections.toLocaleString('en')} ` +
         `connections, ${round(fileBytes / 2 ** 20, 1)} MiB; KDF ${kdfWords}. ` +

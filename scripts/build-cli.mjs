@@ -29,7 +29,12 @@ const CONTRACT_VALUES = source('main', 'cli', 'contract-values.ts')
  */
 const SIBLINGS = Object.entries({
   'errors.cjs': [source('shared', 'errors.ts')],
-  'kdf.cjs': [source('main', 'vault', 'kdf.ts'), source('main', 'vault', 'kdf-head-start.ts')],
+  'kdf.cjs': [
+    source('main', 'vault', 'kdf.ts'),
+    source('main', 'vault', 'kdf-head-start.ts'),
+    source('main', 'vault', 'header.ts'),
+    source('main', 'vault', 'vault-file-name.ts'),
+  ],
   'local-vault.cjs': [
     source('main', 'cli', 'client', 'local-client.ts'),
     source('main', 'platform', 'keyring-keeper.ts'),

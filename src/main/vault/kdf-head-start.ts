@@ -1,8 +1,10 @@
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
+import { readHeader } from './header'
 import {
   deriveKeyFromPassword,
   parseKdf,
+  PRODUCT_KDF_MINIMUM,
   serializeKdf,
   type DeriveKey,
   type KdfDescriptor,
@@ -23,9 +25,13 @@ import { VAULT_FILE_NAME } from './vault-file-name'
 export function startKeyDerivation(options: {
   dataDir: string
   password: string
-  minimum: KdfMinimum
+  /** The product's unless a test's weak policy says otherwise. */
+  minimum?: KdfMinimum
 }): DeriveKey | null {
-  const descriptor = readHeaderKdf(join(options.dataDir, VAULT_FILE_NAME), options.minimum)
+  const descriptor = readHeaderKdf(
+    join(options.dataDir, VAULT_FILE_NAME),
+    options.minimum ?? PRODUCT_KDF_MINIMUM,
+  )
   if (!descriptor) return null
   let early: { password: string; kdf: string; key: Promise<Buffer> } | null = {
     password: options.password,
@@ -49,8 +55,8 @@ function readHeaderKdf(vaultPath: string, minimum: KdfMinimum): KdfDescriptor | 
   try {
     // No busy wait: a vault held by another process is that process's to report, at once.
     db = new Database(vaultPath, { readonly: true, fileMustExist: true, timeout: 0 })
-    const row = db.prepare('SELECT kdf FROM vault_header WHERE id = 1').get() as { kdf: string } | undefined
-    return row ? parseKdf(row.kdf, minimum) : null
+    const header = readHeader(db)
+    return header ? parseKdf(header.kdf, minimum) : null
   } catch {
     return null
   } finally {

@@ -147,6 +147,14 @@ export function isAtLeast(descriptor: KdfDescriptor, choice: KdfChoice): boolean
   return Object.keys(want).every((name) => (have[name] ?? 0) >= want[name]!)
 }
 
+/** The settings in words, for the audit trail and reports: "argon2id m=131072 t=3 p=4". */
+export function describeKdf(choice: KdfChoice): string {
+  const params = Object.entries(choice.params)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ')
+  return `${choice.algorithm} ${params}`
+}
+
 /**
  * Derives the key that wraps the vault key. The password is NFC-normalised first, so the same
  * password typed on macOS (which may produce NFD) and elsewhere derives the same key.

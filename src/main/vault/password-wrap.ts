@@ -4,6 +4,7 @@ import { deriveSubkey, EnvelopeError, open, seal } from './envelope'
 import { KEY_WRAP_ROW, type VaultHeader } from './header'
 import {
   deriveKeyFromPassword,
+  describeKdf,
   isAtLeast,
   KdfHeaderError,
   newKdfDescriptor,
@@ -75,24 +76,26 @@ export function createPasswordWrapping(
     }
   }
 
+  async function wrapKey(password: string, vaultKey: Buffer, keyVersion: number): Promise<PasswordWrap> {
+    const descriptor = newKdfDescriptor(policy.params, random)
+    const wrappingKey = await deriveWrappingKey(deriveKey, password, descriptor)
+    try {
+      const wrapped = seal({
+        subkey: wrappingKey,
+        purpose: 'key-wrap-password',
+        rowId: KEY_WRAP_ROW,
+        keyVersion,
+        plaintext: vaultKey,
+        random,
+      })
+      return { kdf: serializeKdf(descriptor), wrapped }
+    } finally {
+      wrappingKey.fill(0)
+    }
+  }
+
   return {
-    async wrap(password, vaultKey, keyVersion) {
-      const descriptor = newKdfDescriptor(policy.params, random)
-      const wrappingKey = await deriveWrappingKey(deriveKey, password, descriptor)
-      try {
-        const wrapped = seal({
-          subkey: wrappingKey,
-          purpose: 'key-wrap-password',
-          rowId: KEY_WRAP_ROW,
-          keyVersion,
-          plaintext: vaultKey,
-          random,
-        })
-        return { kdf: serializeKdf(descriptor), wrapped }
-      } finally {
-        wrappingKey.fill(0)
-      }
-    },
+    wrap: wrapKey,
     async unwrap(password, header) {
       const wrappingKey = await deriveWrappingKey(deriveKey, password, readDescriptor(header))
       try {
@@ -113,17 +116,10 @@ export function createPasswordWrapping(
     async upgrade(password, vaultKey, header) {
       const current = readDescriptor(header)
       if (isAtLeast(current, policy.params)) return null
-      const wrap = await this.wrap(password, vaultKey, header.keyVersion)
+      const wrap = await wrapKey(password, vaultKey, header.keyVersion)
       return { wrap, from: describeKdf(current), to: describeKdf(policy.params) }
     },
   }
-}
-
-function describeKdf(choice: KdfChoice): string {
-  const params = Object.entries(choice.params)
-    .map(([name, value]) => `${name}=${value}`)
-    .join(' ')
-  return `${choice.algorithm} ${params}`
 }
 
 async function deriveWrappingKey(

@@ -58,7 +58,6 @@ async function kdfHeadStart(options: OpenClientOptions): Promise<DeriveKey | und
   const password = options.env.LATCHKEY_PASSWORD
   if (!password) return undefined
   const { startKeyDerivation } = await import('../../vault/kdf-head-start')
-  const { PRODUCT_KDF_MINIMUM } = await import('../../vault/kdf')
-  const minimum = options.vaultKdf?.minimum ?? PRODUCT_KDF_MINIMUM
+  const minimum = options.vaultKdf?.minimum
   return startKeyDerivation({ dataDir: options.dataDir, password, minimum }) ?? undefined
 }
