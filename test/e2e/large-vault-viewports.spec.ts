@@ -1,8 +1,8 @@
 import { expect, test, type Page } from '@playwright/test'
 import { rmSync } from 'node:fs'
 import type { AppConnection } from '../../src/shared/contract'
-import { DEFAULT_DATASET, seedDataset } from '../support/dataset'
-import { createSeedCore, SEED_PASSWORD } from '../support/seed-core'
+import { seedLargeVault } from '../support/large-vault'
+import { SEED_PASSWORD } from '../support/seed-core'
 import { startBrowserMode, type BrowserModeProcess } from '../support/browser-mode'
 
 // End on 100k rows at window sizes where the views sit in a strip above the list, so the list is
@@ -26,23 +26,17 @@ let app: BrowserModeProcess
 let page: Page
 let dataDir: string
 let total: number
-const expected = new Map<number, AppConnection>()
+let expected: Map<number, AppConnection>
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(300_000)
-  const seed = await createSeedCore('e2e-100k-viewports')
-  dataDir = seed.dataDir
-  try {
-    seedDataset(seed.core.vault.requireSession(), seed.clock, DEFAULT_DATASET)
-    const slice = (offset: number) =>
-      seed.call<{ data: AppConnection[]; total: number }>('connections.slice', { offset, limit: 1 })
-    total = (await slice(0)).total
-    for (const index of [0, Math.floor(total / 2), total - 3, total - 2, total - 1]) {
-      expected.set(index, (await slice(index)).data[0]!)
-    }
-  } finally {
-    await seed.close()
-  }
+  ;({ dataDir, total, expected } = await seedLargeVault('e2e-100k-viewports', (total) => [
+    0,
+    Math.floor(total / 2),
+    total - 3,
+    total - 2,
+    total - 1,
+  ]))
   app = await startBrowserMode({ dataDir })
   page = await (await browser.newContext({ viewport: VIEWPORTS[0]! })).newPage()
   await page.goto(app.url)

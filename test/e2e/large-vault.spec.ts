@@ -1,8 +1,9 @@
 import { expect, test, type Page } from '@playwright/test'
 import { rmSync } from 'node:fs'
 import type { AppConnection } from '../../src/shared/contract'
-import { DEFAULT_DATASET, seedDataset } from '../support/dataset'
-import { createSeedCore, SEED_PASSWORD } from '../support/seed-core'
+import { DEFAULT_DATASET } from '../support/dataset'
+import { seedLargeVault } from '../support/large-vault'
+import { SEED_PASSWORD } from '../support/seed-core'
 import { startBrowserMode, type BrowserModeProcess } from '../support/browser-mode'
 
 // A real vault of 100k connections, seeded through the product's own write path, then opened the
@@ -15,23 +16,17 @@ let app: BrowserModeProcess
 let page: Page
 let dataDir: string
 let total: number
-const expected = new Map<number, AppConnection>()
+let expected: Map<number, AppConnection>
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(300_000)
-  const seed = await createSeedCore('e2e-100k')
-  dataDir = seed.dataDir
-  try {
-    seedDataset(seed.core.vault.requireSession(), seed.clock, DEFAULT_DATASET)
-    const slice = (offset: number) =>
-      seed.call<{ data: AppConnection[]; total: number }>('connections.slice', { offset, limit: 1 })
-    total = (await slice(0)).total
-    for (const index of [0, 1, Math.floor(total / 2), total - 2, total - 1]) {
-      expected.set(index, (await slice(index)).data[0]!)
-    }
-  } finally {
-    await seed.close()
-  }
+  ;({ dataDir, total, expected } = await seedLargeVault('e2e-100k', (total) => [
+    0,
+    1,
+    Math.floor(total / 2),
+    total - 2,
+    total - 1,
+  ]))
   app = await startBrowserMode({ dataDir })
   page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage()
 })
