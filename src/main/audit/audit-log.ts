@@ -30,6 +30,8 @@ export interface AuditRow {
   hash: string
   /** HMAC of `hash` under the vault's audit subkey; null while an entry waits for the next unlock. */
   mac: string | null
+  /** Schema 9: the seq of the previous entry about the same entity (not hashed: verify checks it). */
+  entity_prev?: number | null
 }
 
 type Details = AuditEntry['details']
@@ -92,11 +94,27 @@ const storedOrNull = (text: string | null | undefined): string | null =>
 
 interface AppendStatements {
   head: Database.Statement<[], { seq: number; hash: string }>
-  insert: Database.Statement<
-    [number, number, string, string, string | null, string | null, string, string, string, string | null]
-  >
+  insert: Database.Statement<unknown[]>
   /** Schema 8 or later (audit_log.mac, audit_head); an older build's file is written as it wrote it. */
   keyed: boolean
+  /** Schema 9 or later: entries link to their entity's previous one, and heads are kept (below). */
+  links: EntityLinkStatements | null
+}
+
+interface EntityLinkStatements {
+  /** The entity's newest entry: its connection row's audit_head, or else audit_heads'. */
+  headOf: Database.Statement<[string, string], { head: number | null }>
+  setRowHead: Database.Statement<[number, string]>
+  setOtherHead: Database.Statement<[string, number]>
+}
+
+/**
+ * An entry about a connection whose row the caller writes in the same transaction: the caller
+ * sets the row's audit_head to the seq appendAudit returns, in its own statement (no second write
+ * of the row), and says which head the row held. `previous` undefined: not known, look it up.
+ */
+export interface RowHeldHead {
+  previous: number | null | undefined
 }
 
 // Prepared once per database handle (a lock/unlock opens a new handle): every write appends here.
@@ -104,29 +122,60 @@ const appendStatements = new WeakMap<Database.Database, AppendStatements>()
 
 /** The migration tests run older builds' schemas through this code; they have no mac column. */
 export function hasMacColumn(db: Database.Database): boolean {
-  return db.prepare("SELECT 1 FROM pragma_table_info('audit_log') WHERE name = 'mac'").get() !== undefined
+  return hasAuditColumn(db, 'mac')
 }
+
+function hasAuditColumn(db: Database.Database, column: string): boolean {
+  return db.prepare("SELECT 1 FROM pragma_table_info('audit_log') WHERE name = ?").get(column) !== undefined
+}
+
+const COLUMNS = [
+  'seq',
+  'at_ms',
+  'action',
+  'origin',
+  'entity_type',
+  'entity_id',
+  'details',
+  'prev_hash',
+  'hash',
+]
 
 function appendStatementsFor(db: Database.Database): AppendStatements {
   let statements = appendStatements.get(db)
   if (!statements) {
     const keyed = hasMacColumn(db)
+    const linked = hasAuditColumn(db, 'entity_prev')
+    const columns = [...COLUMNS, ...(keyed ? ['mac'] : []), ...(linked ? ['entity_prev'] : [])]
     statements = {
       head: db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
-      insert: keyed
-        ? db.prepare(
-            `INSERT INTO audit_log (seq, at_ms, action, origin, entity_type, entity_id, details, prev_hash, hash, mac)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-        : db.prepare(
-            `INSERT INTO audit_log (seq, at_ms, action, origin, entity_type, entity_id, details, prev_hash, hash)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          ),
+      insert: db.prepare(
+        `INSERT INTO audit_log (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      ),
       keyed,
+      links: linked ? linkStatements(db) : null,
     }
     appendStatements.set(db, statements)
   }
   return statements
+}
+
+/** The seq of the entity's newest entry (schema 9), null when it has none. */
+export function entityHead(db: Database.Database, entityId: string): number | null {
+  const links = appendStatementsFor(db).links
+  if (!links) throw new Error('Entity links need schema 9.')
+  return links.headOf.get(entityId, entityId)?.head ?? null
+}
+
+function linkStatements(db: Database.Database): EntityLinkStatements {
+  return {
+    headOf: db.prepare(
+      `SELECT coalesce((SELECT audit_head FROM connections WHERE id = ?),
+         (SELECT seq FROM audit_heads WHERE entity_id = ?)) AS head`,
+    ),
+    setRowHead: db.prepare('UPDATE connections SET audit_head = ? WHERE id = ?'),
+    setOtherHead: db.prepare('INSERT OR REPLACE INTO audit_heads (entity_id, seq) VALUES (?, ?)'),
+  }
 }
 
 interface ChainHead {
@@ -163,17 +212,27 @@ export function withAuditBatch<T>(db: Database.Database, work: () => T): T {
 }
 
 /**
- * Appends one link. Runs inside the caller's transaction when there is one (so the change and its
- * entry commit together); otherwise in its own IMMEDIATE transaction, so two writers can never
- * read the same head and fork the chain.
+ * Appends one link and answers its seq. Runs inside the caller's transaction when there is one (so
+ * the change and its entry commit together); otherwise in its own IMMEDIATE transaction, so two
+ * writers can never read the same head and fork the chain.
  */
-export function appendAudit(db: Database.Database, atMs: number, record: AuditRecord): void {
-  if (db.inTransaction) appendEntry(db, atMs, record)
-  else db.transaction(appendEntry).immediate(db, atMs, record)
+export function appendAudit(
+  db: Database.Database,
+  atMs: number,
+  record: AuditRecord,
+  rowHead?: RowHeldHead,
+): number {
+  if (db.inTransaction) return appendEntry(db, atMs, record, rowHead)
+  return db.transaction(appendEntry).immediate(db, atMs, record, rowHead)
 }
 
 /** One entry, inside a transaction. A plain function, not a closure per entry: a batch appends 500. */
-function appendEntry(db: Database.Database, atMs: number, record: AuditRecord): void {
+function appendEntry(
+  db: Database.Database,
+  atMs: number,
+  record: AuditRecord,
+  rowHead: RowHeldHead | undefined,
+): number {
   const statements = appendStatementsFor(db)
   const batch = batchHeads.get(db)
   const head = batch?.head ?? statements.head.get()
@@ -195,7 +254,7 @@ function appendEntry(db: Database.Database, atMs: number, record: AuditRecord): 
   const key = statements.keyed ? auditKeyOf(db) : undefined
   if (key) row.mac = entryMac(key, row.hash)
   // Positional: binding by name looks each parameter up on the object, per entry of a batch. A
-  // vault from before schema 8 has no mac column.
+  // vault from before schema 8 has no mac column, one from before schema 9 no entity_prev.
   const values: unknown[] = [
     row.seq,
     row.at_ms,
@@ -208,9 +267,29 @@ function appendEntry(db: Database.Database, atMs: number, record: AuditRecord): 
     row.hash,
   ]
   if (statements.keyed) values.push(row.mac)
-  ;(statements.insert as unknown as Database.Statement<unknown[]>).run(...values)
+  if (statements.links) values.push(linkEntity(statements.links, row.entity_id, seq, rowHead))
+  statements.insert.run(...values)
   if (batch) {
     batch.head = { seq, hash: row.hash }
     batch.anchorDue ||= key !== undefined
   } else if (key) writeAnchor(db, key, { seq, hash: row.hash })
+  return seq
+}
+
+/**
+ * The entity's previous entry (the new entry's entity_prev), with the entity's head moved to `seq`:
+ * in its connection row when it has one, else in audit_heads. A caller holding the row writes the
+ * head itself (RowHeldHead).
+ */
+function linkEntity(
+  links: EntityLinkStatements,
+  entityId: string | null,
+  seq: number,
+  rowHead: RowHeldHead | undefined,
+): number | null {
+  if (entityId === null) return null
+  const previous =
+    rowHead?.previous !== undefined ? rowHead.previous : (links.headOf.get(entityId, entityId)?.head ?? null)
+  if (!rowHead && links.setRowHead.run(seq, entityId).changes === 0) links.setOtherHead.run(entityId, seq)
+  return previous
 }

@@ -41,6 +41,7 @@ type RewriteParameters = [
   keyVersion: number,
   envelope: Buffer,
   rowMac: Buffer,
+  auditHead: number,
   rowid: number,
 ]
 
@@ -55,6 +56,7 @@ type KeepIdentityParameters = [
   rotatedMs: number,
   keyVersion: number,
   envelope: Buffer,
+  auditHead: number,
   rowid: number,
 ]
 
@@ -100,7 +102,7 @@ export function createConnectionsRepository(db: Database.Database) {
   // projects (a column of the row since migration 006), which a rotation keeps, and its MAC, which
   // a rewrite checks before it writes a new one.
   const byNaturalKey = db.prepare<[string, string, string], ExistingRow>(
-    `SELECT c.rowid AS rowid, ${CONNECTION_COLUMNS}, c.project_ids, c.row_mac
+    `SELECT c.rowid AS rowid, ${CONNECTION_COLUMNS}, c.project_ids, c.row_mac, c.audit_head
      FROM connections c WHERE c.remote_key = ? AND c.piece_name = ? AND c.external_id = ?`,
   )
   // The value (migration 005) and the project ids (migration 006) are columns of the row: a write is
@@ -109,8 +111,8 @@ export function createConnectionsRepository(db: Database.Database) {
   const insertRow = db.prepare(
     `INSERT INTO connections (id, remote_key, external_id, display_name, type, piece_name, piece_version,
        scope, status, metadata, pre_select, sync_state, created_ms, updated_ms, token_expires_ms, last_rotated_ms,
-       project_ids, value_key_version, value_envelope, row_mac)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       project_ids, value_key_version, value_envelope, row_mac, audit_head)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   // A new value clears ERROR (as an Activepieces upsert does): the user has just supplied fresh
   // credentials. By rowid: the caller has just read the row, so SQLite need not find it by id again.
@@ -120,7 +122,7 @@ export function createConnectionsRepository(db: Database.Database) {
        scope = ?, status = 'ACTIVE', status_reason = NULL, metadata = ?,
        pre_select = ?, sync_state = ?, updated_ms = ?,
        token_expires_ms = ?, refresh_attempts = 0, last_rotated_ms = ?,
-       project_ids = ?, value_key_version = ?, value_envelope = ?, row_mac = ?
+       project_ids = ?, value_key_version = ?, value_envelope = ?, row_mac = ?, audit_head = ?
      WHERE rowid = ?`,
   )
   // rewriteRow for a write that leaves every MACed column as it was (a rotation of an ACTIVE row):
@@ -129,7 +131,7 @@ export function createConnectionsRepository(db: Database.Database) {
     `UPDATE connections SET type = ?, piece_version = ?, status_reason = NULL, metadata = ?,
        pre_select = ?, sync_state = ?, updated_ms = ?,
        token_expires_ms = ?, refresh_attempts = 0, last_rotated_ms = ?,
-       value_key_version = ?, value_envelope = ?
+       value_key_version = ?, value_envelope = ?, audit_head = ?
      WHERE rowid = ?`,
   )
   const renameRow = db.prepare<[string, string | null, string, number, string]>(
@@ -206,7 +208,8 @@ export function createConnectionsRepository(db: Database.Database) {
     },
     byNaturalKey: (remoteKey: string, pieceName: string, externalId: string) =>
       byNaturalKey.get(remoteKey, pieceName, externalId),
-    insert: (write: ConnectionWrite) =>
+    /** `auditHead`: the seq of the write's own audit entry, the row's newest (migration 009). */
+    insert: (write: ConnectionWrite, auditHead: number) =>
       insertRow.run(
         write.id,
         write.remoteKey,
@@ -236,12 +239,14 @@ export function createConnectionsRepository(db: Database.Database) {
           status: 'ACTIVE',
           project_ids: write.projectIds,
         }),
+        auditHead,
       ),
     /**
      * `previous`: the row as byNaturalKey read it in this transaction. INTEGRITY, writing nothing,
-     * when a write would change a MACed column of a row that no longer matches its MAC.
+     * when a write would change a MACed column of a row that no longer matches its MAC. `auditHead`
+     * as insert's.
      */
-    rewrite(write: ConnectionWrite, previous: ExistingRow): Database.RunResult {
+    rewrite(write: ConnectionWrite, previous: ExistingRow, auditHead: number): Database.RunResult {
       // The natural key and id stay as the row holds them; these are what the row will say.
       const next: CoveredRow = {
         id: previous.id,
@@ -270,6 +275,7 @@ export function createConnectionsRepository(db: Database.Database) {
           write.nowMs,
           write.keyVersion,
           write.envelope,
+          auditHead,
           previous.rowid,
         )
       }
@@ -289,6 +295,7 @@ export function createConnectionsRepository(db: Database.Database) {
         write.keyVersion,
         write.envelope,
         rowMacOf(db, next),
+        auditHead,
         previous.rowid,
       )
     },
@@ -411,11 +418,15 @@ export function writtenRow(write: ConnectionWrite, existing?: ExistingRow): Conn
   }
 }
 
-/** A row an upsert found by its natural key, before the write, with its project ids (JSON, ordered) and MAC. */
+/**
+ * A row an upsert found by its natural key, before the write, with its project ids (JSON, ordered),
+ * MAC and newest audit entry.
+ */
 export type ExistingRow = Omit<ConnectionRow, 'has_value'> & {
   rowid: number
   project_ids: string
   row_mac: Buffer | null
+  audit_head: number | null
 }
 
 export interface OwnerRow {

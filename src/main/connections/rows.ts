@@ -95,6 +95,9 @@ function iso(ms: number): string {
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms))
 
 /** The contract's connection: never the value, only whether one is stored. */
+/** A row's remote_key as the contract's remoteId: '' is the local vault. */
+export const remoteIdOf = (remoteKey: string): string | null => (remoteKey === '' ? null : remoteKey)
+
 export function toConnection(row: ConnectionRow, related: Related): AppConnection {
   return {
     id: row.id,
@@ -122,7 +125,7 @@ export function toConnection(row: ConnectionRow, related: Related): AppConnectio
     preSelectForNewProjects: row.pre_select === 1,
     created: iso(row.created_ms),
     updated: iso(row.updated_ms),
-    remoteId: row.remote_key === '' ? null : row.remote_key,
+    remoteId: remoteIdOf(row.remote_key),
     syncState: row.sync_state,
     hasValue: row.has_value === 1,
     health: {

@@ -51,7 +51,7 @@ import {
   type ConnectionWrite,
 } from './repository'
 import { seedFieldsOf } from './seed-shape'
-import { toConnection, type ConnectionRow } from './rows'
+import { remoteIdOf, toConnection, type ConnectionRow } from './rows'
 import { normalizeValue, tokenExpiryMs, valueOrDefault } from './value'
 import { assertRowIntegrity } from './row-integrity'
 
@@ -251,27 +251,32 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
       // As projectIdsJson writes it, from the list the answer shows too.
       projectIds: JSON.stringify(projectIds),
     }
-    if (existing) repository.rewrite(write, existing)
-    else repository.insert(write)
     const connection = toConnection(writtenRow(write, existing), {
       projectIds: new Map([[id, projectIds]]),
       flowIds: new Map(),
     })
-    session.audit({
-      action: existing ? 'connection.update' : 'connection.create',
-      origin,
-      entityType: ENTITY_TYPE,
-      entityId: id,
-      // In key order: the audit log's canonical form as written, with no sorted copy per entry.
-      details: {
-        credentialsChanged: true,
-        displayName: connection.displayName,
-        externalId: connection.externalId,
-        pieceName: connection.pieceName,
-        remoteId: connection.remoteId,
-        type: connection.type,
+    // The entry first: the row's write records it as the row's newest, in the same statement. A
+    // new row's id is fresh (newConnectionId), so no entry can name it yet.
+    const auditHead = session.audit(
+      {
+        action: existing ? 'connection.update' : 'connection.create',
+        origin,
+        entityType: ENTITY_TYPE,
+        entityId: id,
+        // In key order: the audit log's canonical form as written, with no sorted copy per entry.
+        details: {
+          credentialsChanged: true,
+          displayName: connection.displayName,
+          externalId: connection.externalId,
+          pieceName: connection.pieceName,
+          remoteId: connection.remoteId,
+          type: connection.type,
+        },
       },
-    })
+      { previous: existing ? (existing.audit_head ?? undefined) : null },
+    )
+    if (existing) repository.rewrite(write, existing, auditHead)
+    else repository.insert(write, auditHead)
     queueSync(repository, connection, 'upsert', nowMs, seedFieldsOf(connection))
     return { connection, created: !existing }
   }
@@ -333,6 +338,25 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
         }
         const existing = repository.byNaturalKey(row.remote_key, row.piece_name, row.external_id)
         if (!existing) throw notFoundError(ENTITY_TYPE, row.id, 'Connection not found')
+        // The entry first, as writeConnection's: the rewrite records it as the row's newest.
+        const auditHead = session.audit(
+          {
+            action: 'connection.rotate',
+            origin,
+            entityType: ENTITY_TYPE,
+            entityId: row.id,
+            details: {
+              displayName: row.display_name,
+              pieceName: row.piece_name,
+              externalId: row.external_id,
+              type: row.type,
+              remoteId: remoteIdOf(row.remote_key),
+              previousStatus: row.status,
+              credentialsChanged: true,
+            },
+          },
+          { previous: existing.audit_head ?? undefined },
+        )
         repository.rewrite(
           {
             id: row.id,
@@ -353,23 +377,9 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
             projectIds: existing.project_ids,
           },
           existing,
+          auditHead,
         )
         const connection = readConnection(repository, row.id)
-        session.audit({
-          action: 'connection.rotate',
-          origin,
-          entityType: ENTITY_TYPE,
-          entityId: row.id,
-          details: {
-            displayName: row.display_name,
-            pieceName: row.piece_name,
-            externalId: row.external_id,
-            type: row.type,
-            remoteId: connection.remoteId,
-            previousStatus: row.status,
-            credentialsChanged: true,
-          },
-        })
         queueSync(repository, connection, 'upsert', nowMs, seedFieldsOf(connection))
         return connection
       }),

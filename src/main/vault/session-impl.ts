@@ -3,7 +3,7 @@ import { AppError } from '../../shared/errors'
 import type { RandomBytes } from '../adapters/random'
 import { adoptPendingEntries, type Adoption } from '../audit/audit-adopt'
 import { keyAuditLog, unkeyAuditLog } from '../audit/audit-key'
-import { appendAudit, hasMacColumn, type AuditRecord } from '../audit/audit-log'
+import { appendAudit, hasMacColumn, type AuditRecord, type RowHeldHead } from '../audit/audit-log'
 import { deriveSubkey, EnvelopeError, open, seal } from './envelope'
 import { sealUnmacedRows, startRowMacs, stopRowMacs, verifyRowMac } from './row-mac'
 import type { SecretPurpose, VaultSession } from './session'
@@ -103,8 +103,8 @@ export function createSession(deps: SessionDependencies): OwnedSession {
       bytes.fill(0)
       return text
     },
-    audit(record: AuditRecord) {
-      appendAudit(use(), deps.now(), record)
+    audit(record: AuditRecord, rowHead?: RowHeldHead) {
+      return appendAudit(use(), deps.now(), record, rowHead)
     },
     transaction(work) {
       return use().transaction(work).immediate()

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import type { AuditRecord } from '../audit/audit-log'
+import type { AuditRecord, RowHeldHead } from '../audit/audit-log'
 
 /** What a secret is for. Each purpose encrypts under its own HKDF subkey of the vault key. */
 export type SecretPurpose = 'connection-value' | 'remote-api-key'
@@ -16,8 +16,11 @@ export interface VaultSession {
   seal(purpose: SecretPurpose, rowId: string, plaintext: string): Buffer
   /** Throws INTEGRITY (naming only the row) when the envelope was altered or belongs to another row. */
   open(purpose: SecretPurpose, rowId: string, envelope: Buffer): string
-  /** Appends to the hash-chained audit log; call inside the same transaction as the change. */
-  audit(record: AuditRecord): void
+  /**
+   * Appends to the hash-chained audit log and answers the entry's seq; call inside the same
+   * transaction as the change. `rowHead`: the caller writes the seq into the connection's row.
+   */
+  audit(record: AuditRecord, rowHead?: RowHeldHead): number
   /** Runs `work` in one IMMEDIATE transaction: the row, its audit entry and its outbox entry commit together. */
   transaction<T>(work: () => T): T
   /**

@@ -52,11 +52,15 @@ export interface AuditPage {
   previous: string | null
 }
 
-/** A run of consecutive entries that fail ('invalid': link, hash or MAC) or are gone ('missing'). */
+/**
+ * A run of consecutive entries that fail ('invalid': link, hash or MAC), are gone ('missing'), or
+ * are intact but left out of their connection's history ('unlinked': the link to the entity's
+ * previous entry, or the pointer to its newest, was edited, so the history view skips them).
+ */
 export interface AuditBreak {
   fromSeq: number
   toSeq: number
-  reason: 'invalid' | 'missing'
+  reason: 'invalid' | 'missing' | 'unlinked'
 }
 
 export interface AuditVerification {

@@ -195,8 +195,12 @@ describe('audit.verify against an attacker with the file but not the password', 
     const t = await openUnlockedVault(dataDir)
     cores.push(t)
     // Documented limit: without any MAC or head left, the file reads as one from before schema 8.
-    // The unlock says so in the log, where the owner sees it; nothing in the file can tell more.
-    expect(await t.call<AuditVerification>('audit.verify')).toEqual({ ok: true, checked: ENTRIES - 3 })
+    // The unlock says so in the log, where the owner sees it. What still shows is the connection's
+    // pointer to its newest entry (schema 9), which names a cut one, so its last remaining entry is
+    // hidden from its history; an attacker who rewrote that pointer too would leave nothing to see.
+    const verification = await t.call<AuditVerification>('audit.verify')
+    expect(verification.breaks?.map((b) => b.reason)).toEqual(['unlinked'])
+    expect(verification).toMatchObject({ ok: false, checked: ENTRIES - 3 })
     const remac = t.session.db
       .prepare("SELECT details FROM audit_log WHERE action = 'audit.remac'")
       .pluck()

@@ -406,6 +406,41 @@ describe('schema migrations', () => {
     },
   )
 
+  it('migration 009 links every entity’s history, a deleted connection’s too, as the old index found it', async () => {
+    const dataDir = await vaultAtVersion(8)
+    const v8 = olderBuild(dataDir, migrations.slice(0, 8))
+    await v8.unlock(TEST_PASSWORD, 'test')
+    const old = v8.requireSession()
+    for (const id of ['conn_alpha', 'conn_beta', 'conn_alpha', 'remote_1', 'conn_gone', 'conn_alpha'])
+      old.transaction(() => old.audit({ action: 'settings.change', origin: 'test', entityId: id }))
+    old.transaction(() => old.db.prepare("DELETE FROM connections WHERE id = 'conn_beta'").run())
+    const byIndex = (entityId: string) =>
+      (
+        old.db.prepare('SELECT seq FROM audit_log WHERE entity_id = ? ORDER BY seq DESC').all(entityId) as {
+          seq: number
+        }[]
+      ).map((row) => row.seq)
+    const entities = ['conn_alpha', 'conn_beta', 'conn_gamma', 'remote_1', 'conn_gone', 'conn_v8']
+    const expected = new Map(entities.map((id) => [id, byIndex(id)]))
+    closeBuild(v8)
+
+    const t = createVaultTestCore({ dataDir })
+    cores.push(t)
+    await t.call('vault.unlock', { password: TEST_PASSWORD })
+    for (const [entityId, seqs] of expected) {
+      expect(seqs.length).toBeGreaterThan(0)
+      const page = await t.call<{ data: { seq: number }[] }>('audit.list', { entityId, limit: 100 })
+      expect(page.data.map((entry) => entry.seq)).toEqual(seqs)
+    }
+    expect(
+      t.core.vault
+        .requireDatabase()
+        .prepare("SELECT 1 FROM sqlite_master WHERE name = 'audit_log_by_entity'")
+        .get(),
+    ).toBeUndefined()
+    expect(await t.call<AuditVerification>('audit.verify')).toMatchObject({ ok: true })
+  })
+
   it('after migration 005, SQL against connection_values still reads and writes the values in the rows', async () => {
     const dataDir = await vaultAtVersion(LATEST_SCHEMA_VERSION)
     const t = await expectDataSurvives(dataDir, LATEST_SCHEMA_VERSION)

@@ -113,7 +113,7 @@ describe('opening a damaged or foreign vault file', () => {
     const { file } = await closedVault()
     const db = new Database(file)
     const { pageno } = db
-      .prepare("SELECT pageno FROM dbstat WHERE name = 'audit_log_by_entity' ORDER BY pageno DESC LIMIT 1")
+      .prepare("SELECT pageno FROM dbstat WHERE name = 'connections_by_owner' ORDER BY pageno DESC LIMIT 1")
       .get() as { pageno: number }
     const pageSize = db.pragma('page_size', { simple: true }) as number
     db.close()

@@ -7,6 +7,7 @@ import { migration005 } from './005-value-in-row'
 import { migration006 } from './006-projects-in-row'
 import { migration007 } from './007-sync-state'
 import { migration008 } from './008-keyed-integrity'
+import { migration009 } from './009-audit-entity-links'
 
 /**
  * Schema versions in order: migrations[i] takes a vault from user_version i to i + 1. A migration is
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
 ]
 
 export const LATEST_SCHEMA_VERSION = migrations.length

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react'
-import type { AuditVerification } from '../../../../shared/contract'
+import type { AuditBreak, AuditVerification } from '../../../../shared/contract'
 import { api, asAppError } from '../../stores/api'
 import { handleLockedError } from '../../stores/vault-store'
 
@@ -9,6 +9,12 @@ function rangeText(from: number, to: number): string {
   return from === to ? `entry ${from}` : `entries ${from}–${to}`
 }
 
+const BREAK_WORDS: Record<AuditBreak['reason'], string> = {
+  invalid: 'Altered',
+  missing: 'Missing',
+  unlinked: 'Hidden from its connection’s history',
+}
+
 const ANCHOR_WORDS = {
   missing: 'The record of where the log ends is missing, so entries cut from the end would not show.',
   invalid: 'The record of where the log ends was forged.',
@@ -16,13 +22,13 @@ const ANCHOR_WORDS = {
 } as const
 
 /** What happened, from the kinds of break found, and what to do about it. */
-function brokenText(
-  breaks: { reason: 'invalid' | 'missing' }[],
-  anchor: AuditVerification['anchor'],
-): string {
+function brokenText(breaks: { reason: AuditBreak['reason'] }[], anchor: AuditVerification['anchor']): string {
   const what = [
     breaks.some((b) => b.reason === 'invalid') ? 'entries that no longer match their seal were edited' : '',
     breaks.some((b) => b.reason === 'missing') ? 'entries in the middle were deleted' : '',
+    breaks.some((b) => b.reason === 'unlinked')
+      ? 'entries were hidden from their connection’s history (the log itself still holds them)'
+      : '',
     anchor === 'mismatch' ? 'entries were cut from the end' : '',
   ].filter(Boolean)
   const done = what.length > 0 ? `: ${what.join(', and ')}` : ''
@@ -93,7 +99,7 @@ export function VerifyPanel() {
           <ul className="audit-breaks">
             {breaks.map((b) => (
               <li key={`${b.fromSeq}-${b.toSeq}`}>
-                {b.reason === 'missing' ? 'Missing' : 'Altered'}: {rangeText(b.fromSeq, b.toSeq)}
+                {BREAK_WORDS[b.reason]}: {rangeText(b.fromSeq, b.toSeq)}
               </li>
             ))}
             {result.anchor ? <li>{ANCHOR_WORDS[result.anchor]}</li> : null}
