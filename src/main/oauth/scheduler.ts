@@ -1,3 +1,4 @@
+import { isAppError } from '../../shared/errors'
 import type { EventListener } from '../api/event-bus'
 import type { Clock } from '../adapters/clock'
 import { backoffMs, MAX_FAILED_DAYS, refreshDueMs } from './refresh-policy'
@@ -17,6 +18,10 @@ const MAX_SLEEP_MS = 60 * 60 * 1000
  */
 export const MIN_RETRY_MS = 30_000
 export { UNLOCK_SETTLE_MS }
+/** Rows (by rowid) per range of the unlock's read of due times: a few ms of main at a time. */
+export const SCHEDULE_RANGE_ROWS = 2048
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /**
  * Keeps every OAuth2 connection with a known expiry fresh while the vault is unlocked. It holds one
@@ -32,6 +37,8 @@ export function createRefreshScheduler(dependencies: {
   clock: Clock
   concurrency?: number
   random?: () => number
+  /** Rows per range of the unlock's read (SCHEDULE_RANGE_ROWS); tests read a few at a time. */
+  rangeRows?: number
 }) {
   const { store, refresher, clock } = dependencies
   const concurrency = dependencies.concurrency ?? REFRESH_CONCURRENCY
@@ -47,16 +54,48 @@ export function createRefreshScheduler(dependencies: {
   let idleWaiters: (() => void)[] = []
   /** No catch-up before this (UNLOCK_SETTLE_MS after an unlock), whatever changes meanwhile. */
   let settleUntil = 0
+  /** Whether the unlock's read of every due time is still under way (readSchedule). */
+  let reading = false
+  /** Which unlock a read belongs to: a lock (and unlock) meanwhile leaves an older read behind. */
+  let unlocks = 0
 
   function start(): void {
     refresher.saveUnsaved()
     active = true
     due.clear()
-    for (const row of store.schedule()) track(row)
     // Caught up on unlock: whatever fell due while locked is due now, once the first screen is drawn.
     // A floor on the first wake rather than an extra timer: a vault with no OAuth tokens arms nothing.
     settleUntil = clock.now() + UNLOCK_SETTLE_MS
-    arm()
+    void readSchedule((unlocks += 1))
+  }
+
+  /**
+   * Every due time, a range of rows per turn of the event loop (the whole read held the unlock
+   * ~70 ms at 100k connections). A vault that fits one range is read before start() returns. Rows
+   * that change meanwhile are followed by onEvent; a range read later reads them as they are then,
+   * so the map ends the same as one read. The catch-up waits for the whole read (fire), which ends
+   * long before the settle.
+   */
+  async function readSchedule(unlock: number): Promise<void> {
+    reading = true
+    const current = () => unlock === unlocks && active
+    try {
+      const ranges = store.scheduleInRanges(dependencies.rangeRows ?? SCHEDULE_RANGE_ROWS)
+      for (let range = ranges.next(); !range.done; range = ranges.next()) {
+        // Tracked in the turn they were read in: an event after this turn sees them already.
+        for (const row of range.value.rows) track(row)
+        if (!range.value.more) break
+        await nextTurn()
+        if (!current()) break
+      }
+    } catch (error) {
+      // Locked between two ranges: stop() has cleared everything and the next unlock reads again.
+      if (!isAppError(error, 'VAULT_LOCKED')) throw error
+    } finally {
+      if (unlock === unlocks) reading = false
+    }
+    if (current()) arm()
+    if (!reading && running === 0 && queue.length === 0) wakeIdleWaiters()
   }
 
   function stop(): void {
@@ -123,7 +162,8 @@ export function createRefreshScheduler(dependencies: {
   }
 
   function fire(): void {
-    if (!active) return
+    // The read's end arms again, with every due time known.
+    if (!active || reading) return
     const nowMs = clock.now()
     if (nowMs < settleUntil) return arm()
     for (const [id, dueMs] of due) {
@@ -150,13 +190,15 @@ export function createRefreshScheduler(dependencies: {
           queued.delete(id)
           pump()
           if (running === 0) fire()
-          if (running === 0 && queue.length === 0) {
-            const waiters = idleWaiters
-            idleWaiters = []
-            for (const resolve of waiters) resolve()
-          }
+          if (running === 0 && queue.length === 0 && !reading) wakeIdleWaiters()
         })
     }
+  }
+
+  function wakeIdleWaiters(): void {
+    const waiters = idleWaiters
+    idleWaiters = []
+    for (const resolve of waiters) resolve()
   }
 
   function settle(id: string, outcome: RefreshOutcome): void {
@@ -184,13 +226,13 @@ export function createRefreshScheduler(dependencies: {
     onEvent,
     start,
     stop,
-    /** Resolves once nothing is queued or running (tests, the benchmark). */
+    /** Resolves once nothing is queued or running and the unlock's read is done (tests, the benchmark). */
     whenIdle(): Promise<void> {
-      if (running === 0 && queue.length === 0) return Promise.resolve()
+      if (running === 0 && queue.length === 0 && !reading) return Promise.resolve()
       return new Promise((resolve) => idleWaiters.push(resolve))
     },
     /** For tests and the benchmark: how many connections it is watching, and whether a timer is set. */
-    stats: () => ({ tracked: due.size, running, queued: queue.length, armed: timer !== null }),
+    stats: () => ({ tracked: due.size, running, queued: queue.length, armed: timer !== null, reading }),
   }
 }
 

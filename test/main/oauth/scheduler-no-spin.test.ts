@@ -26,7 +26,9 @@ function schedulerAnswering(outcome: RefreshOutcome) {
     saveUnsaved: () => undefined,
   } as unknown as Refresher
   const store = {
-    schedule: () => [row],
+    *scheduleInRanges() {
+      yield { rows: [row], more: false }
+    },
     schedulesOf: (ids: string[]) => (ids.includes(row.id) ? [row] : []),
   } as unknown as TokenStore
   const scheduler = createRefreshScheduler({ store, refresher, clock, random: () => 0.5 })

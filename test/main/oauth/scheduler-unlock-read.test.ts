@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest'
+import type { Refresher } from '../../../src/main/oauth/refresher'
+import { createRefreshScheduler, UNLOCK_SETTLE_MS } from '../../../src/main/oauth/scheduler'
+import type { ScheduleRow, TokenStore } from '../../../src/main/oauth/token-store'
+import { createManualClock } from '../../support/manual-clock'
+
+// The unlock reads every token's due time a range of rows per turn of the event loop, not in one
+// go inside the unlock (~70 ms at 100k connections). Whatever was due at unlock is still refreshed
+// at the settle, and a change during the read is never undone by a range read before it.
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+function harness(count: number, rangeRows: number) {
+  const clock = createManualClock()
+  // The table as the store would read it now, in rowid order.
+  const rows: ScheduleRow[] = Array.from({ length: count }, (_, i) => ({
+    id: `conn_${i}`,
+    token_expires_ms: clock.now() - 60_000,
+    issued_ms: clock.now() - 3_600_000,
+    refresh_attempts: 0,
+  }))
+  const calls: string[] = []
+  const refresher = {
+    refresh: async (id: string) => {
+      calls.push(id)
+      return { result: 'refreshed' }
+    },
+    saveUnsaved: () => undefined,
+  } as unknown as Refresher
+  const store = {
+    *scheduleInRanges(size: number) {
+      for (let from = 0; from < rows.length; from += size) {
+        yield {
+          rows: rows.slice(from, from + size).map((row) => ({ ...row })),
+          more: from + size < rows.length,
+        }
+      }
+    },
+    schedulesOf: (ids: string[]) => rows.filter((row) => ids.includes(row.id)).map((row) => ({ ...row })),
+  } as unknown as TokenStore
+  const scheduler = createRefreshScheduler({ store, refresher, clock, random: () => 0.5, rangeRows })
+  const unlock = () => scheduler.onEvent('vault.stateChanged', { state: 'unlocked' })
+  const lock = () => scheduler.onEvent('vault.stateChanged', { state: 'locked' })
+  const changed = (ids: string[], kind = 'updated') => scheduler.onEvent('connections.changed', { ids, kind })
+  return { clock, rows, calls, scheduler, unlock, lock, changed }
+}
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+describe('the unlock reads due times in ranges', () => {
+  it('reads one range per turn and still refreshes every token due at unlock at the settle', async () => {
+    const { clock, calls, scheduler, unlock } = harness(10, 3)
+    unlock()
+    // Only the first range was read inside the unlock.
+    expect(scheduler.stats()).toMatchObject({ tracked: 3, reading: true })
+    await scheduler.whenIdle()
+    expect(scheduler.stats()).toMatchObject({ tracked: 10, reading: false })
+    clock.advance(UNLOCK_SETTLE_MS - 1)
+    await scheduler.whenIdle()
+    expect(calls).toEqual([])
+    clock.advance(1)
+    await scheduler.whenIdle()
+    expect([...calls].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `conn_${i}`).sort())
+    scheduler.stop()
+  })
+
+  it('follows changes made during the read, before or after their range was read', async () => {
+    const { clock, rows, calls, scheduler, unlock, changed } = harness(9, 3)
+    unlock()
+    // conn_1's range has been read; conn_7's has not. A person reconnects both (fresh for a month),
+    // and conn_4 is deleted.
+    for (const id of ['conn_1', 'conn_7']) {
+      rows.find((row) => row.id === id)!.token_expires_ms = clock.now() + 30 * DAY_MS
+      rows.find((row) => row.id === id)!.issued_ms = clock.now()
+    }
+    changed(['conn_1', 'conn_7'])
+    rows.splice(
+      rows.findIndex((row) => row.id === 'conn_4'),
+      1,
+    )
+    changed(['conn_4'], 'deleted')
+    await scheduler.whenIdle()
+    expect(scheduler.stats().tracked).toBe(8)
+    clock.advance(UNLOCK_SETTLE_MS)
+    await scheduler.whenIdle()
+    expect([...calls].sort()).toEqual(['conn_0', 'conn_2', 'conn_3', 'conn_5', 'conn_6', 'conn_8'])
+    scheduler.stop()
+  })
+
+  it('drops a read a lock interrupted, and reads everything again at the next unlock', async () => {
+    const { clock, calls, scheduler, unlock, lock } = harness(8, 2)
+    unlock()
+    lock()
+    await turn()
+    await turn()
+    expect(scheduler.stats()).toMatchObject({ tracked: 0, reading: false })
+    clock.advance(UNLOCK_SETTLE_MS)
+    expect(calls).toEqual([])
+    unlock()
+    await scheduler.whenIdle()
+    expect(scheduler.stats().tracked).toBe(8)
+    clock.advance(UNLOCK_SETTLE_MS)
+    await scheduler.whenIdle()
+    expect(calls).toHaveLength(8)
+    scheduler.stop()
+  })
+})
