@@ -326,6 +326,15 @@ describe('the notes that keep it up to date', () => {
     expect(await names()).toEqual(['c9:Gmail', 'c1:Slack 1'])
   })
 
+  it('sees a row whose id an UPDATE changes: the old id goes, the new one comes', async () => {
+    insert('c0', 'Slack 0')
+    insert('c1', 'Slack 1')
+    expect(await names()).toEqual(['c0:Slack 0', 'c1:Slack 1'])
+    db().prepare(`UPDATE connections SET id = 'c7' WHERE id = 'c0'`).run()
+    db().prepare(`UPDATE connections SET id = id, display_name = 'Gmail' WHERE id = 'c1'`).run()
+    expect(await names()).toEqual(['c1:Gmail', 'c7:Slack 0'])
+  })
+
   it('forgets the notes of a write that rolled back, with the write', async () => {
     insert('c0', 'Slack 0')
     expect(await names()).toEqual(['c0:Slack 0'])

@@ -999,8 +999,9 @@ describe('connections.slice caches', () => {
       ])
       const noting = () =>
         db.prepare(`SELECT count(*) FROM sqlite_temp_master WHERE name LIKE 'latchkey_list%'`).pluck().get()
-      // The notes table and a trigger per event on connections (projects are a column of the row).
-      expect(noting()).toBe(4)
+      // The notes table and its triggers on connections: insert, update, an id's change, delete
+      // (projects are a column of the row).
+      expect(noting()).toBe(5)
       indexes.forget()
       expect(indexes.stats()).toMatchObject({ held: false, size: 0 })
       // Nor do writes keep noting changes for a list nobody holds.
