@@ -10,7 +10,11 @@ import { createManualClock } from '../../support/manual-clock'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
-function harness(count: number, rangeRows: number) {
+function harness(
+  count: number,
+  rangeRows: number,
+  answer: () => Promise<unknown> = async () => ({ result: 'refreshed' }),
+) {
   const clock = createManualClock()
   // The table as the store would read it now, in rowid order.
   const rows: ScheduleRow[] = Array.from({ length: count }, (_, i) => ({
@@ -21,9 +25,9 @@ function harness(count: number, rangeRows: number) {
   }))
   const calls: string[] = []
   const refresher = {
-    refresh: async (id: string) => {
+    refresh: (id: string) => {
       calls.push(id)
-      return { result: 'refreshed' }
+      return answer()
     },
     saveUnsaved: () => undefined,
   } as unknown as Refresher
@@ -102,6 +106,20 @@ describe('the unlock reads due times in ranges', () => {
     clock.advance(UNLOCK_SETTLE_MS)
     await scheduler.whenIdle()
     expect(calls).toHaveLength(8)
+    scheduler.stop()
+  })
+
+  it('starts the catch-up one refresh per turn of the event loop, not all 16 in one', async () => {
+    // Requests that stay out: how many have started is how many turns have passed.
+    const { clock, calls, scheduler, unlock } = harness(5, 100, () => new Promise(() => {}))
+    unlock()
+    clock.advance(UNLOCK_SETTLE_MS)
+    expect(calls).toHaveLength(1)
+    await turn()
+    expect(calls).toHaveLength(2)
+    for (let i = 0; i < 5; i += 1) await turn()
+    expect(calls).toHaveLength(5)
+    expect(scheduler.stats()).toMatchObject({ running: 5, queued: 0 })
     scheduler.stop()
   })
 })
