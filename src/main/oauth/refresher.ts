@@ -16,6 +16,8 @@ export type RefreshOutcome =
   | { result: 'superseded' }
   | { result: 'failed'; error: TokenRequestError }
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
+
 export const NEEDS_SIGN_IN_REASON = `${NEEDS_SIGN_IN}: the token expired and the provider issued no refresh token. Reconnect to sign in again.`
 
 /**
@@ -87,6 +89,9 @@ export function createRefresher(dependencies: { store: TokenStore; fetch: Fetch;
       return wrote ? { result: 'refreshed' } : { result: 'superseded' }
     } catch (error) {
       if (!(error instanceof TokenRequestError)) throw error
+      // Each failure's transaction in its own turn of the event loop: a catch-up's requests fail
+      // together (one DNS or network outage), and their writes in one turn held main ~30 ms.
+      await nextTurn()
       store.recordFailure(id, error.kind, error.reason, origin, clock.now())
       return { result: 'failed', error }
     }
