@@ -51,6 +51,8 @@ export function createRefreshScheduler(dependencies: {
   let running = 0
   let active = false
   let timer: unknown = null
+  /** The connection and effective due time the timer is set for (null: no timer). */
+  let armedFor: { id: string; at: number } | null = null
   let idleWaiters: (() => void)[] = []
   /** No catch-up before this (UNLOCK_SETTLE_MS after an unlock), whatever changes meanwhile. */
   let settleUntil = 0
@@ -102,8 +104,7 @@ export function createRefreshScheduler(dependencies: {
 
   function stop(): void {
     active = false
-    if (timer !== null) clock.clearTimeout(timer)
-    timer = null
+    setTimer(null, Infinity)
     due.clear()
     notBefore.clear()
     failures.clear()
@@ -136,7 +137,7 @@ export function createRefreshScheduler(dependencies: {
     const rows = kind === 'deleted' ? [] : store.schedulesOf(ids)
     for (const id of ids) due.delete(id)
     for (const row of rows) track(row)
-    arm()
+    armAfterChange(ids)
   }
 
   function effectiveDue(id: string, dueMs: number): number {
@@ -147,18 +148,52 @@ export function createRefreshScheduler(dependencies: {
     // While a backlog is being worked through, each finished refresh would scan every connection
     // again (10,000 × 1,000 on a catch-up); the backlog's end looks once instead (pump).
     if (!active || running > 0) return
-    if (timer !== null) clock.clearTimeout(timer)
-    timer = null
     let earliest = Infinity
+    let earliestId: string | null = null
     for (const [id, dueMs] of due) {
       if (queued.has(id)) continue
       const at = effectiveDue(id, dueMs)
-      if (at < earliest) earliest = at
+      if (at < earliest) {
+        earliest = at
+        earliestId = id
+      }
     }
-    if (earliest === Infinity) return
-    const wait = Math.min(MAX_SLEEP_MS, Math.max(0, Math.max(earliest, settleUntil) - clock.now()))
+    setTimer(earliestId, earliest)
+  }
+
+  /**
+   * arm() after a change to `ids` alone: the timer's own connection unchanged, the earliest is the
+   * earlier of the timer's and the changed rows'. A batch of 500 writes is one event; a full look
+   * over 28k tracked tokens per event was ~0.6 ms of every upsertBatch.
+   */
+  function armAfterChange(ids: readonly string[]): void {
+    if (!active || running > 0) return
+    const armed = armedFor
+    if (armed === null || ids.includes(armed.id)) return arm()
+    let earliest = armed.at
+    let earliestId = armed.id
+    for (const id of ids) {
+      const dueMs = due.get(id)
+      if (dueMs === undefined || queued.has(id)) continue
+      const at = effectiveDue(id, dueMs)
+      if (at < earliest) {
+        earliest = at
+        earliestId = id
+      }
+    }
+    if (earliestId !== armed.id) setTimer(earliestId, earliest)
+  }
+
+  function setTimer(id: string | null, at: number): void {
+    if (timer !== null) clock.clearTimeout(timer)
+    timer = null
+    armedFor = null
+    if (id === null) return
+    armedFor = { id, at }
+    const wait = Math.min(MAX_SLEEP_MS, Math.max(0, Math.max(at, settleUntil) - clock.now()))
     timer = clock.setTimeout(() => {
       timer = null
+      armedFor = null
       fire()
     }, wait)
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Refresher } from '../../../src/main/oauth/refresher'
 import { createRefreshScheduler, UNLOCK_SETTLE_MS } from '../../../src/main/oauth/scheduler'
 import type { ScheduleRow, TokenStore } from '../../../src/main/oauth/token-store'
+import { refreshDueMs } from '../../../src/main/oauth/refresh-policy'
 import { createManualClock } from '../../support/manual-clock'
 
 // The unlock reads every token's due time a range of rows per turn of the event loop, not in one
@@ -121,5 +122,60 @@ describe('the unlock reads due times in ranges', () => {
     expect(calls).toHaveLength(5)
     expect(scheduler.stats()).toMatchObject({ running: 5, queued: 0 })
     scheduler.stop()
+  })
+})
+
+describe('one timer for the earliest due time, kept by each change', () => {
+  // Five tokens due one hour apart; the timer waits for the earliest. A change to other rows moves
+  // it only when one of them is now earlier; a change to the row it waits for looks at every row.
+  const HOUR_MS = 3_600_000
+  async function spread() {
+    const h = harness(5, 100)
+    h.rows.forEach((row, i) => {
+      row.issued_ms = h.clock.now()
+      row.token_expires_ms = h.clock.now() + 2 * DAY_MS + (i + 1) * HOUR_MS
+    })
+    h.unlock()
+    await h.scheduler.whenIdle()
+    h.clock.advance(UNLOCK_SETTLE_MS)
+    await h.scheduler.whenIdle()
+    expect(h.calls).toEqual([])
+    const dueOf = (i: number) => refreshDueMs(h.rows[i]!.token_expires_ms, h.rows[i]!.issued_ms)
+    // This refresher writes nothing back, so a refreshed row is due again after MIN_RETRY_MS: the
+    // order of first refreshes is what the timer decided.
+    const firsts = () => [...new Set(h.calls)]
+    const until = async (ms: number) => {
+      h.clock.advance(ms - h.clock.now())
+      await h.scheduler.whenIdle()
+    }
+    return { ...h, dueOf, until, firsts }
+  }
+
+  it('moves earlier for a changed row now due first, and not for one due later', async () => {
+    const h = await spread()
+    const first = h.dueOf(0)
+    h.rows[3]!.token_expires_ms = h.rows[0]!.token_expires_ms - 30 * 60_000
+    h.rows[2]!.token_expires_ms += DAY_MS
+    h.changed(['conn_3', 'conn_2'])
+    expect(h.dueOf(3)).toBeLessThan(first)
+    await h.until(h.dueOf(3))
+    expect(h.firsts()).toEqual(['conn_3'])
+    await h.until(first)
+    expect(h.firsts()).toEqual(['conn_3', 'conn_0'])
+    h.scheduler.stop()
+  })
+
+  it('looks at every row when the one it waits for moves later or goes', async () => {
+    const h = await spread()
+    h.rows[0]!.token_expires_ms += DAY_MS
+    h.changed(['conn_0'])
+    await h.until(h.dueOf(1) - 1)
+    expect(h.firsts()).toEqual([])
+    await h.until(h.dueOf(1))
+    expect(h.firsts()).toEqual(['conn_1'])
+    h.changed(['conn_2'], 'deleted')
+    await h.until(h.dueOf(3))
+    expect(h.firsts()).toEqual(['conn_1', 'conn_3'])
+    h.scheduler.stop()
   })
 })
