@@ -13,8 +13,9 @@ import { AppError } from '../../shared/errors'
  * value (rowMacOf, after assertRowMac on the row they read): one HMAC per written row, no second
  * UPDATE, no SQL→JS call. Every other write path (the token store, sync, rename, a test's SQL) is
  * kept by SQLite itself while the vault is unlocked: temporary triggers (they live on this handle
- * only, never in the file) check a row's old MAC before any of its covered columns change, so a
- * write never vouches for a row that was already tampered with, and write the new MAC after. They
+ * only, never in the file) check a row's old MAC when any of its covered columns change, aborting
+ * the statement (the change with it) on a mismatch, so a write never vouches for a row that was
+ * already tampered with, and then write the new MAC. They
  * stand aside for a statement that sets row_mac itself: only the repository does, having checked
  * the old MAC first. A list never computes a MAC: rows are checked where they are used.
  */
@@ -58,16 +59,13 @@ const TRIGGERS: { name: string; sql: string }[] = [
 END`,
   },
   {
-    // A write must never vouch for a row that was already swapped or edited in the file.
-    name: 'latchkey_row_mac_check',
-    sql: `BEFORE UPDATE OF ${COVERED_COLUMNS.join(', ')} ON connections WHEN ${TRIGGER_KEEPS} BEGIN
-  SELECT ${CHECK_FUNCTION}(${covered('OLD')}, OLD.row_mac);
-END`,
-  },
-  {
-    // Sets only row_mac, which no covered-column trigger watches: it fires nothing of its own.
+    // A write must never vouch for a row that was already swapped or edited in the file: the old MAC
+    // is checked first, and a failed check aborts the whole statement, the row's change with it.
+    // Then the new MAC, which sets only row_mac, a column no covered-column trigger watches. One
+    // trigger, not a BEFORE and an AFTER: each trigger a row fires costs a sub-program's run.
     name: 'latchkey_row_mac_update',
     sql: `AFTER UPDATE OF ${COVERED_COLUMNS.join(', ')} ON connections WHEN ${TRIGGER_KEEPS} BEGIN
+  SELECT ${CHECK_FUNCTION}(${covered('OLD')}, OLD.row_mac);
   ${MAC_OF_NEW}
 END`,
   },
