@@ -82,14 +82,28 @@ export interface Related {
   flowIds: Map<string, string[]>
 }
 
-/** The last instant formatted: a batch's rows share their updated and rotated instants. */
+/**
+ * The last two instants formatted: a batch's rows share their updated and rotated instants, and
+ * each row's own created and expiry instants come between them, so one slot kept missing.
+ */
 let lastMs = NaN
 let lastText = ''
-function iso(ms: number): string {
-  if (ms !== lastMs) {
-    lastText = new Date(ms).toISOString()
+let otherMs = NaN
+let otherText = ''
+export function iso(ms: number): string {
+  if (ms === lastMs) return lastText
+  if (ms === otherMs) {
+    otherMs = lastMs
     lastMs = ms
+    const text = otherText
+    otherText = lastText
+    lastText = text
+    return text
   }
+  otherMs = lastMs
+  otherText = lastText
+  lastMs = ms
+  lastText = new Date(ms).toISOString()
   return lastText
 }
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms))
