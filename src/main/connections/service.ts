@@ -1,5 +1,6 @@
 import type {
   AppConnection,
+  AuditAction,
   ConnectionFacets,
   ConnectionOwner,
   ConnectionValue,
@@ -19,7 +20,7 @@ import {
 } from '../../shared/errors'
 import { defaultOrderOf } from '../../shared/contract/connections'
 import type { EventBus } from '../api/event-bus'
-import { withAuditBatch } from '../audit/audit-log'
+import { withAuditBatch, type AuditRecord } from '../audit/audit-log'
 import { createRepositoryAccess } from '../vault/repository-access'
 import type { VaultSession } from '../vault/session'
 import { readSettings } from '../vault/settings-store'
@@ -340,21 +341,12 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
         if (!existing) throw notFoundError(ENTITY_TYPE, row.id, 'Connection not found')
         // The entry first, as writeConnection's: the rewrite records it as the row's newest.
         const auditHead = session.audit(
-          {
-            action: 'connection.rotate',
-            origin,
-            entityType: ENTITY_TYPE,
-            entityId: row.id,
-            details: {
-              displayName: row.display_name,
-              pieceName: row.piece_name,
-              externalId: row.external_id,
-              type: row.type,
-              remoteId: remoteIdOf(row.remote_key),
-              previousStatus: row.status,
-              credentialsChanged: true,
-            },
-          },
+          rowAudit(row, 'connection.rotate', origin, {
+            type: row.type,
+            remoteId: remoteIdOf(row.remote_key),
+            previousStatus: row.status,
+            credentialsChanged: true,
+          }),
           { previous: existing.audit_head ?? undefined },
         )
         repository.rewrite(
@@ -474,20 +466,13 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
         } else {
           repository.deleteEverything(row.id)
         }
-        session.audit({
-          action: 'connection.delete',
-          origin,
-          entityType: ENTITY_TYPE,
-          entityId: row.id,
-          details: {
-            displayName: row.display_name,
-            pieceName: row.piece_name,
-            externalId: row.external_id,
+        session.audit(
+          rowAudit(row, 'connection.delete', origin, {
             forced: input.force,
             activeFlows: flows.active,
             placeholder: keepPlaceholder,
-          },
-        })
+          }),
+        )
         if (row.remote_key !== '') {
           repository.addToOutbox({
             remoteId: row.remote_key,
@@ -696,6 +681,27 @@ function soonMsOf(
 ): number | undefined {
   if (!input.expiry?.includes('expiring')) return undefined
   return expiringSoonMsOf(readSettings(session.db).expiringSoonDays)
+}
+
+/** An audit entry about one connection, named as its row names it, then `details`. */
+function rowAudit(
+  row: ConnectionRow,
+  action: AuditAction,
+  origin: string,
+  details: NonNullable<AuditRecord['details']>,
+): AuditRecord {
+  return {
+    action,
+    origin,
+    entityType: ENTITY_TYPE,
+    entityId: row.id,
+    details: {
+      displayName: row.display_name,
+      pieceName: row.piece_name,
+      externalId: row.external_id,
+      ...details,
+    },
+  }
 }
 
 function requireRow(repository: ConnectionsRepository, id: string): ConnectionRow {
