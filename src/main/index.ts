@@ -11,7 +11,7 @@ import { createSafeStorageKeeper } from './hosts/desktop/safe-storage-keeper'
 import { installSecurityGuards, openSignInExternally } from './hosts/desktop/security'
 import { createMainWindow } from './hosts/desktop/window'
 import { createStderrLogger } from './platform/logger'
-import { platformFetch } from './platform/fetch'
+import { platformFetch, warmPlatformFetch } from './platform/fetch'
 import { APP_NAME, defaultDataDir } from './platform/paths'
 
 // The desktop host: a thin composition root. Every decision it wires up is a plain function
@@ -66,6 +66,7 @@ if (!app.requestSingleInstanceLock()) {
     windowPreferences.follow(mainWindow)
     ipc.trust(mainWindow.webContents)
     mainWindow.on('closed', () => (mainWindow = null))
+    warmPlatformFetch()
   })
 
   app.on('window-all-closed', () => app.quit())

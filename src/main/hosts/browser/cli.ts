@@ -5,7 +5,7 @@ import type { Logger } from '../../adapters/logger'
 import type { SecretKeeper } from '../../adapters/secret-keeper'
 import { APP_VERSION } from '../../app/version'
 import { createCore } from '../../core'
-import { platformFetch } from '../../platform/fetch'
+import { platformFetch, warmPlatformFetch } from '../../platform/fetch'
 import { createKeyringKeeper } from '../../platform/keyring-keeper'
 import { createStderrLogger } from '../../platform/logger'
 import { launchDetached, type LaunchProcess } from '../../platform/open-url'
@@ -90,6 +90,7 @@ export async function startBrowserMode(
   // The one line on stdout: people and scripts (the end-to-end tests) read the URL from it.
   adapters.writeLine(`Latchkey running at ${server.url}`)
   if (args.open) launcher.open(server.url)
+  warmPlatformFetch()
   return {
     url: server.url,
     async close() {
