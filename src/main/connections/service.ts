@@ -591,15 +591,27 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
    * `write` with its change announced once it has returned: each write runs and commits its own
    * transaction inside, so returning means committed, and a throw (a rollback) announces nothing.
    */
+  /**
+   * `connections`: the changed connections as committed, when the write's answer holds them; they
+   * go to listeners in this process beside the event (EventDetail), never into its payload.
+   */
   function announced<Args extends unknown[], Result>(
     write: (...args: Args) => Result,
-    change: (result: Result, ...args: Args) => { ids: string[]; kind: ChangeKind } | null,
+    change: (
+      result: Result,
+      ...args: Args
+    ) => { ids: string[]; kind: ChangeKind; connections?: readonly AppConnection[] } | null,
   ): (...args: Args) => Result {
     return (...args) => {
       const result = write(...args)
       const announcement = change(result, ...args)
       if (announcement && announcement.ids.length > 0) {
-        dependencies.events?.emit('connections.changed', announcement)
+        const { ids, kind, connections } = announcement
+        dependencies.events?.emit(
+          'connections.changed',
+          { ids, kind },
+          connections ? { connections } : undefined,
+        )
       }
       return result
     }
@@ -613,6 +625,7 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
     save: announced(save, (result) => ({
       ids: [result.connection.id],
       kind: result.created ? 'created' : 'updated',
+      connections: [result.connection],
     })),
     // One event for the whole batch, after its one commit: 'created' when every connection in it is new.
     saveBatch: announced(saveBatch, (result) => {
@@ -621,10 +634,23 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
       for (const { connection, created } of result.results) {
         if (!isNew.has(connection.id)) isNew.set(connection.id, created)
       }
-      return { ids: [...isNew.keys()], kind: [...isNew.values()].every(Boolean) ? 'created' : 'updated' }
+      return {
+        ids: [...isNew.keys()],
+        kind: [...isNew.values()].every(Boolean) ? 'created' : 'updated',
+        // In item order: a connection written twice in one batch ends as its last item left it.
+        connections: result.results.map((entry) => entry.connection),
+      }
     }),
-    update: announced(update, (connection) => ({ ids: [connection.id], kind: 'updated' })),
-    rotate: announced(rotate, (connection) => ({ ids: [connection.id], kind: 'updated' })),
+    update: announced(update, (connection) => ({
+      ids: [connection.id],
+      kind: 'updated',
+      connections: [connection],
+    })),
+    rotate: announced(rotate, (connection) => ({
+      ids: [connection.id],
+      kind: 'updated',
+      connections: [connection],
+    })),
     // Reading a secret changes nothing another window shows, so no event.
     reveal,
     copyText,

@@ -1,9 +1,10 @@
+import type { AppConnection } from '../../shared/contract'
 import { isAppError } from '../../shared/errors'
 import type { EventListener } from '../api/event-bus'
 import type { Clock } from '../adapters/clock'
 import { backoffMs, MAX_FAILED_DAYS, refreshDueMs } from './refresh-policy'
 import type { Refresher, RefreshOutcome } from './refresher'
-import type { TokenStore } from './token-store'
+import { scheduleOf, type TokenStore } from './token-store'
 import { UNLOCK_SETTLE_MS } from '../app/unlock-settle'
 
 /** How many refreshes run at once: enough to clear a backlog quickly, few enough not to hammer a provider. */
@@ -123,7 +124,7 @@ export function createRefreshScheduler(dependencies: {
   }
 
   /** The bus's listener: follows every committed change, whoever wrote it, and the vault's lock state. */
-  const onEvent: EventListener = (name, payload) => {
+  const onEvent: EventListener = (name, payload, detail) => {
     if (name === 'vault.stateChanged') {
       const { state } = payload as { state: string }
       if (state === 'unlocked') start()
@@ -134,10 +135,28 @@ export function createRefreshScheduler(dependencies: {
     const { ids, kind } = payload as { ids: string[]; kind: string }
     // One statement per event, not per id: a batch of 500 writes is one event of 500 ids, most of
     // them not OAuth2 at all.
-    const rows = kind === 'deleted' ? [] : store.schedulesOf(ids)
+    const rows = kind === 'deleted' ? [] : schedulesAfter(ids, detail?.connections)
     for (const id of ids) due.delete(id)
     for (const row of rows) track(row)
     armAfterChange(ids)
+  }
+
+  /**
+   * The schedule rows of `ids` as committed: from the event's connections when the writer sent
+   * them (the connections service does: 500 rows of a batch are not read back), else one read.
+   */
+  function schedulesAfter(ids: readonly string[], connections: readonly AppConnection[] | undefined) {
+    if (!connections) return store.schedulesOf(ids)
+    const latest = new Map<string, AppConnection>()
+    for (const connection of connections) latest.set(connection.id, connection)
+    const unread = ids.filter((id) => !latest.has(id))
+    const rows = unread.length > 0 ? store.schedulesOf(unread) : []
+    for (const id of ids) {
+      const connection = latest.get(id)
+      const row = connection && scheduleOf(connection)
+      if (row) rows.push(row)
+    }
+    return rows
   }
 
   function effectiveDue(id: string, dueMs: number): number {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import type { AuditAction } from '../../shared/contract'
+import type { AppConnection, AuditAction } from '../../shared/contract'
 import { notFoundError } from '../../shared/errors'
 import type { EventBus } from '../api/event-bus'
 import { ENTITY_TYPE } from '../connections/service'
@@ -15,6 +15,27 @@ export interface ScheduleRow {
   issued_ms: number
   /** Days with a failed refresh since the last success (Nango's day buckets). */
   refresh_attempts: number
+}
+
+/**
+ * A committed connection's schedule row, as the `many` statement below would read it from the
+ * vault (null where it selects no row): the refresher takes it from a connections.changed event's
+ * detail instead of reading the row back. test/main/oauth/schedule-of.test.ts holds the two equal.
+ */
+export function scheduleOf(connection: AppConnection): ScheduleRow | null {
+  const { tokenExpiresAt, lastRotatedAt, lastRefreshSuccessAt, refreshAttempts } = connection.health
+  if (connection.type !== 'OAUTH2' || connection.status !== 'ACTIVE' || !connection.hasValue) return null
+  if (tokenExpiresAt === null) return null
+  return {
+    id: connection.id,
+    token_expires_ms: Date.parse(tokenExpiresAt),
+    issued_ms: Math.max(
+      Date.parse(connection.created),
+      lastRotatedAt === null ? 0 : Date.parse(lastRotatedAt),
+      lastRefreshSuccessAt === null ? 0 : Date.parse(lastRefreshSuccessAt),
+    ),
+    refresh_attempts: refreshAttempts,
+  }
 }
 
 export interface StoredToken {
