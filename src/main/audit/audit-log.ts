@@ -125,6 +125,11 @@ export function hasMacColumn(db: Database.Database): boolean {
   return hasAuditColumn(db, 'mac')
 }
 
+/** Schema 9 or later: entries link to their entity's previous one (migration 009). */
+export function hasEntityLinks(db: Database.Database): boolean {
+  return hasAuditColumn(db, 'entity_prev')
+}
+
 function hasAuditColumn(db: Database.Database, column: string): boolean {
   return db.prepare("SELECT 1 FROM pragma_table_info('audit_log') WHERE name = ?").get(column) !== undefined
 }
@@ -145,7 +150,7 @@ function appendStatementsFor(db: Database.Database): AppendStatements {
   let statements = appendStatements.get(db)
   if (!statements) {
     const keyed = hasMacColumn(db)
-    const linked = hasAuditColumn(db, 'entity_prev')
+    const linked = hasEntityLinks(db)
     const columns = [...COLUMNS, ...(keyed ? ['mac'] : []), ...(linked ? ['entity_prev'] : [])]
     statements = {
       head: db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),

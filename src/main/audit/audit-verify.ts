@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import type { AuditBreak, AuditVerification } from '../../shared/contract'
 import { readAnchor, type AuditAnchor } from './audit-anchor'
 import { auditKeyOf, entryMac, headMac, macsEqual } from './audit-key'
-import { GENESIS_HASH, hashEntry, type AuditRow } from './audit-log'
+import { GENESIS_HASH, hasEntityLinks, hashEntry, type AuditRow } from './audit-log'
 
 /** Consecutive broken entries of one kind become one range, so a rewritten tail is one line, not 100k. */
 function collectBreaks() {
@@ -101,8 +101,7 @@ function entityLinks(add: ReturnType<typeof collectBreaks>['add']) {
  * audit_heads. undefined before schema 9.
  */
 function readEntityHeads(db: Database.Database): EntityHeads | undefined {
-  const linked = db.prepare("SELECT 1 FROM pragma_table_info('audit_log') WHERE name = 'entity_prev'").get()
-  if (!linked) return undefined
+  if (!hasEntityLinks(db)) return undefined
   const rows = db
     .prepare(
       `SELECT entity, seq FROM (SELECT c.id AS entity,

@@ -108,10 +108,10 @@ export function iso(ms: number): string {
 }
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms))
 
-/** The contract's connection: never the value, only whether one is stored. */
 /** A row's remote_key as the contract's remoteId: '' is the local vault. */
 export const remoteIdOf = (remoteKey: string): string | null => (remoteKey === '' ? null : remoteKey)
 
+/** The contract's connection: never the value, only whether one is stored. */
 export function toConnection(row: ConnectionRow, related: Related): AppConnection {
   return {
     id: row.id,

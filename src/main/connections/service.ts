@@ -590,8 +590,6 @@ export function createConnectionsService(dependencies: ConnectionsDependencies) 
   /**
    * `write` with its change announced once it has returned: each write runs and commits its own
    * transaction inside, so returning means committed, and a throw (a rollback) announces nothing.
-   */
-  /**
    * `connections`: the changed connections as committed, when the write's answer holds them; they
    * go to listeners in this process beside the event (EventDetail), never into its payload.
    */

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import type Database from 'better-sqlite3'
 import type {
   ConnectionValue,
@@ -51,8 +52,6 @@ const refOf = (row: Named) => ({
   pieceName: row.piece_name,
   externalId: row.external_id,
 })
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /**
  * health.summary: everything that needs attention, from the plaintext health columns (never by

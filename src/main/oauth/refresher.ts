@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { NEEDS_SIGN_IN } from '../../shared/contract/oauth'
 import { isAppError } from '../../shared/errors'
 import type { Clock } from '../adapters/clock'
@@ -15,8 +16,6 @@ export type RefreshOutcome =
   /** A person rotated or reconnected while the request was out: their value was kept. */
   | { result: 'superseded' }
   | { result: 'failed'; error: TokenRequestError }
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 export const NEEDS_SIGN_IN_REASON = `${NEEDS_SIGN_IN}: the token expired and the provider issued no refresh token. Reconnect to sign in again.`
 

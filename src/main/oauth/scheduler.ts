@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { AppConnection } from '../../shared/contract'
 import { isAppError } from '../../shared/errors'
 import type { EventListener } from '../api/event-bus'
@@ -22,8 +23,6 @@ export { UNLOCK_SETTLE_MS }
 /** Rows (by rowid) per range of the unlock's read of due times: a few ms of main at a time. */
 export const SCHEDULE_RANGE_ROWS = 2048
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
-
 /**
  * Keeps every OAuth2 connection with a known expiry fresh while the vault is unlocked. It holds one
  * due time per connection (from plaintext columns, no value opened) and one timer for the earliest,
@@ -32,6 +31,12 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
  * with backoff and jitter; a connection with MAX_FAILED_DAYS days of failures is left for a person
  * ("Refresh now" or Reconnect), as Nango's refresh_exhausted.
  */
+/** What the one timer waits for: a connection and its effective due time. */
+interface Armed {
+  id: string
+  at: number
+}
+
 export function createRefreshScheduler(dependencies: {
   store: TokenStore
   refresher: Refresher
@@ -53,7 +58,7 @@ export function createRefreshScheduler(dependencies: {
   let active = false
   let timer: unknown = null
   /** The connection and effective due time the timer is set for (null: no timer). */
-  let armedFor: { id: string; at: number } | null = null
+  let armedFor: Armed | null = null
   let idleWaiters: (() => void)[] = []
   /** No catch-up before this (UNLOCK_SETTLE_MS after an unlock), whatever changes meanwhile. */
   let settleUntil = 0
@@ -105,7 +110,7 @@ export function createRefreshScheduler(dependencies: {
 
   function stop(): void {
     active = false
-    setTimer(null, Infinity)
+    setTimer(null)
     due.clear()
     notBefore.clear()
     failures.clear()
@@ -167,17 +172,7 @@ export function createRefreshScheduler(dependencies: {
     // While a backlog is being worked through, each finished refresh would scan every connection
     // again (10,000 × 1,000 on a catch-up); the backlog's end looks once instead (pump).
     if (!active || running > 0) return
-    let earliest = Infinity
-    let earliestId: string | null = null
-    for (const [id, dueMs] of due) {
-      if (queued.has(id)) continue
-      const at = effectiveDue(id, dueMs)
-      if (at < earliest) {
-        earliest = at
-        earliestId = id
-      }
-    }
-    setTimer(earliestId, earliest)
+    setTimer(earliestAmong(due.keys(), null))
   }
 
   /**
@@ -189,27 +184,28 @@ export function createRefreshScheduler(dependencies: {
     if (!active || running > 0) return
     const armed = armedFor
     if (armed === null || ids.includes(armed.id)) return arm()
-    let earliest = armed.at
-    let earliestId = armed.id
+    const earliest = earliestAmong(ids, armed)
+    if (earliest !== armed) setTimer(earliest)
+  }
+
+  /** The earliest effective due time among `ids` (tracked, not queued), or `from` if none is earlier. */
+  function earliestAmong(ids: Iterable<string>, from: Armed | null): Armed | null {
+    let earliest = from
     for (const id of ids) {
       const dueMs = due.get(id)
       if (dueMs === undefined || queued.has(id)) continue
       const at = effectiveDue(id, dueMs)
-      if (at < earliest) {
-        earliest = at
-        earliestId = id
-      }
+      if (earliest === null || at < earliest.at) earliest = { id, at }
     }
-    if (earliestId !== armed.id) setTimer(earliestId, earliest)
+    return earliest
   }
 
-  function setTimer(id: string | null, at: number): void {
+  function setTimer(target: Armed | null): void {
     if (timer !== null) clock.clearTimeout(timer)
     timer = null
-    armedFor = null
-    if (id === null) return
-    armedFor = { id, at }
-    const wait = Math.min(MAX_SLEEP_MS, Math.max(0, Math.max(at, settleUntil) - clock.now()))
+    armedFor = target
+    if (target === null) return
+    const wait = Math.min(MAX_SLEEP_MS, Math.max(0, Math.max(target.at, settleUntil) - clock.now()))
     timer = clock.setTimeout(() => {
       timer = null
       armedFor = null
